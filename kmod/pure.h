@@ -10,6 +10,7 @@
 
 #ifdef __KERNEL__
 #include <linux/types.h>
+#include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/compiler.h>
@@ -17,6 +18,7 @@
 #include <asm/byteorder.h>
 #include <asm/barrier.h>
 #else /* host */
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
