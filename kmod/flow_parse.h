@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pktcap flow meter: the packet parser.
+ *
+ * pktcap_flow_parse() turns the first bytes of a frame into the flow key the
+ * meter aggregates packets under, and the per-packet values it accumulates.
+ * It is a pure function of its arguments (no skb, no allocation, no locks),
+ * builds in the module and on the host through pure.h, and never reads a
+ * byte outside [frame, frame + len). docs/FLOW-KEY.md describes the rules;
+ * they are repeated next to the code that implements them in flow_parse.c.
+ */
+#ifndef _PKTCAP_FLOW_PARSE_H
+#define _PKTCAP_FLOW_PARSE_H
+
+#include "pure.h"
+
+/*
+ * Bytes of a frame a caller should hand to the parser: enough for Ethernet,
+ * two VLAN tags, IPv6 with a few extension headers and a TCP header. The
+ * parser accepts any len; this is only the recommended copy size.
+ */
+#define PKTCAP_PARSE_MAX	256
+
+/* IPv6 extension headers walked before giving up (PKTCAP_PARSE_EXTHDR_LIMIT). */
+#define PKTCAP_PARSE_EXTHDR_MAX	8
+
+/* VLAN tags (802.1Q or 802.1ad) skipped inside the frame. */
+#define PKTCAP_PARSE_VLAN_MAX	2
+
+/*
+ * key.l3proto of an IEEE 802.3 frame, whose type field is a length
+ * (< 0x0600): Linux's ETH_P_802_3, never a real ethertype.
+ */
+#define PKTCAP_L3_802_3		0x0001
+
+/**
+ * enum pktcap_parse_result - what pktcap_flow_parse() returns
+ * @PKTCAP_PARSE_OK: every header the key needs was parsed
+ * @PKTCAP_PARSE_TRUNCATED: a header went past @len (the buffer) but not past
+ *	the packet: the key holds what was known; counted in
+ *	%PKTCAP_A_METRICS_PARSE_TRUNCATED
+ * @PKTCAP_PARSE_BAD_HEADER: a header is malformed or claims more bytes than
+ *	the packet has; counted in %PKTCAP_A_METRICS_PARSE_BAD_HEADER
+ * @PKTCAP_PARSE_EXTHDR_LIMIT: more than %PKTCAP_PARSE_EXTHDR_MAX IPv6
+ *	extension headers; counted in %PKTCAP_A_METRICS_PARSE_EXTHDR_LIMIT
+ * @PKTCAP_PARSE_NR_RESULTS: number of results, not a result
+ *
+ * Whatever the result, the key and packet values are fully written and
+ * usable: the meter meters every packet and counts the results that are
+ * not OK, so that no packet is lost silently.
+ */
+enum pktcap_parse_result {
+	PKTCAP_PARSE_OK,
+	PKTCAP_PARSE_TRUNCATED,
+	PKTCAP_PARSE_BAD_HEADER,
+	PKTCAP_PARSE_EXTHDR_LIMIT,
+	PKTCAP_PARSE_NR_RESULTS,
+};
+
+/**
+ * enum pktcap_link - the link layer at the start of the frame
+ * @PKTCAP_LINK_ETHER: an Ethernet header (ARPHRD_ETHER, ARPHRD_LOOPBACK)
+ * @PKTCAP_LINK_RAW: none: the frame starts with the network header
+ *	(ARPHRD_NONE as tun, ARPHRD_RAWIP, ipip, wireguard ...)
+ */
+enum pktcap_link {
+	PKTCAP_LINK_ETHER,
+	PKTCAP_LINK_RAW,
+};
+
+/**
+ * struct pktcap_parse_meta - what the caller knows about the frame
+ * @ifindex: the device, copied into the key
+ * @wire_len: length of the whole frame from its first byte (link header
+ *	included), at least @len; a smaller value is taken as @len
+ * @vlan_tci: the VLAN tag the device stripped (skb_vlan_tag_get()), valid
+ *	when @vlan_present
+ * @protocol: %PKTCAP_LINK_RAW only: the L3 protocol (skb->protocol in host
+ *	order) when known, 0 to derive it from the IP version nibble
+ * @link: &enum pktcap_link
+ * @direction: %PKTCAP_DIR_IN or %PKTCAP_DIR_OUT, copied into the key
+ * @vlan_present: 1 if @vlan_tci holds an out-of-band tag
+ * @reserved: zero
+ */
+struct pktcap_parse_meta {
+	u32 ifindex;
+	u32 wire_len;
+	u16 vlan_tci;
+	u16 protocol;
+	u8 link;
+	u8 direction;
+	u8 vlan_present;
+	u8 reserved;
+};
+
+/**
+ * struct pktcap_flow_key - the flow key, hashed and compared as bytes
+ * @src: source address; IPv4 in the first 4 bytes (network order), the
+ *	other 12 bytes zero; IPv6 all 16 bytes
+ * @dst: destination address, as @src
+ * @ifindex: &pktcap_parse_meta.ifindex
+ * @vlan: VLAN id (12 bits) of the outermost tag, out-of-band tag first;
+ *	0 when untagged
+ * @l3proto: ethertype in host order after the VLAN tags: 0x0800, 0x86dd,
+ *	0x0806 ...; %PKTCAP_L3_802_3 for 802.3 length frames; 0 if unknown
+ * @sport: source port (TCP, UDP, UDP-Lite, SCTP, DCCP), host order; 0 for
+ *	ICMP and ICMPv6
+ * @dport: destination port; for ICMP and ICMPv6 type << 8 | code
+ * @proto: IP protocol (for IPv6 the upper-layer protocol after the
+ *	extension headers)
+ * @dscp: DSCP, the upper 6 bits of the IPv4 TOS or IPv6 traffic class
+ * @direction: &pktcap_parse_meta.direction
+ * @reserved: always zero
+ *
+ * No padding: %PKTCAP_FLOW_KEY_SIZE bytes, a multiple of 4 and 4-byte
+ * aligned, so jhash2(key, PKTCAP_FLOW_KEY_SIZE / 4, seed) and memcmp()
+ * work on it. pktcap_flow_parse() writes every byte; fields a frame does
+ * not have are zero.
+ */
+struct pktcap_flow_key {
+	u8 src[16];
+	u8 dst[16];
+	u32 ifindex;
+	u16 vlan;
+	u16 l3proto;
+	u16 sport;
+	u16 dport;
+	u8 proto;
+	u8 dscp;
+	u8 direction;
+	u8 reserved;
+};
+
+#define PKTCAP_FLOW_KEY_SIZE	48
+_Static_assert(sizeof(struct pktcap_flow_key) == PKTCAP_FLOW_KEY_SIZE,
+	       "struct pktcap_flow_key has a padding hole");
+
+/* &pktcap_flow_pkt.flags */
+#define PKTCAP_PKT_F_L3		(1U << 0)	/* IP header parsed: addresses, proto, dscp, ttl */
+#define PKTCAP_PKT_F_L4		(1U << 1)	/* ports or ICMP type/code read */
+#define PKTCAP_PKT_F_TCP_FLAGS	(1U << 2)	/* tcp_flags valid */
+#define PKTCAP_PKT_F_FRAG	(1U << 3)	/* an IP fragment (MF set or offset != 0) */
+#define PKTCAP_PKT_F_FRAG_LATER	(1U << 4)	/* offset != 0: no L4 header, ports 0 */
+
+/**
+ * struct pktcap_flow_pkt - per-packet values the meter accumulates
+ * @l3_len: bytes to meter: the IP length (IPv4 total length, IPv6 payload
+ *	length + 40) capped at the bytes on the wire; the frame length
+ *	(&pktcap_parse_meta.wire_len) for a frame that is not IP
+ * @l3_off: offset of the network header in the frame, 0 if not reached
+ * @l4_off: offset of the transport header, 0 if not reached
+ * @tcp_flags: TCP header byte 13: CWR ECE URG ACK PSH RST SYN FIN
+ * @ttl: IPv4 TTL or IPv6 hop limit
+ * @flags: %PKTCAP_PKT_F_*
+ * @reserved: zero
+ */
+struct pktcap_flow_pkt {
+	u32 l3_len;
+	u16 l3_off;
+	u16 l4_off;
+	u8 tcp_flags;
+	u8 ttl;
+	u8 flags;
+	u8 reserved;
+};
+
+#define PKTCAP_FLOW_PKT_SIZE	12
+_Static_assert(sizeof(struct pktcap_flow_pkt) == PKTCAP_FLOW_PKT_SIZE,
+	       "struct pktcap_flow_pkt has a padding hole");
+
+int pktcap_flow_parse(const u8 *frame, unsigned int len,
+		      const struct pktcap_parse_meta *meta,
+		      struct pktcap_flow_key *key, struct pktcap_flow_pkt *pkt);
+
+#endif /* _PKTCAP_FLOW_PARSE_H */
