@@ -15,4 +15,20 @@
 #include <asm/unaligned.h>
 #endif
 
+/* from_timer() became timer_container_of() in 6.16. */
+#ifdef timer_container_of
+#define pktcap_timer_container(var, t, field) timer_container_of(var, t, field)
+#else
+#define pktcap_timer_container(var, t, field) from_timer(var, t, field)
+#endif
+
+/* vm_flags became read-only outside the vm_flags_*() helpers in 6.3. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define pktcap_vm_flags_set(vma, f)	vm_flags_set(vma, f)
+#define pktcap_vm_flags_clear(vma, f)	vm_flags_clear(vma, f)
+#else
+#define pktcap_vm_flags_set(vma, f)	((vma)->vm_flags |= (f))
+#define pktcap_vm_flags_clear(vma, f)	((vma)->vm_flags &= ~(f))
+#endif
+
 #endif /* _PKTCAP_COMPAT_H */

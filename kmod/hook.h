@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A hook is one backend attached to one device on behalf of one consumer
+ * (the capture session or the flow meter). Consumers embed hooks, fill in
+ * dev, backend, rx and owner, and call pktcap_hook_attach(); the backend
+ * calls rx for every packet, in softirq context or with BH disabled.
+ */
+#ifndef _PKTCAP_HOOK_H
+#define _PKTCAP_HOOK_H
+
+#include <linux/netdevice.h>
+#include <linux/netfilter.h>
+#include <linux/pktcap.h>
+
+struct pktcap_hook;
+
+/*
+ * skb->data is at the network header on ingress and at the link-layer
+ * header on egress; skb_mac_header() is valid in both. rx must not keep
+ * the skb nor change it in any way visible once it returns.
+ */
+typedef void (*pktcap_rx_t)(struct pktcap_hook *h, struct sk_buff *skb,
+			    u8 direction);
+
+/**
+ * struct pktcap_hook - one attachment
+ * @dev: the device, referenced while attached
+ * @dev_tracker: the reference's tracker
+ * @backend: &enum pktcap_backend_id
+ * @attached: hooked now; changed under rtnl_lock
+ * @ifindex: the device's ifindex, kept after it goes away
+ * @ifname: likewise its name
+ * @linktype: ARPHRD_* of the device
+ * @rx: the consumer's packet function
+ * @owner: the consumer's object, for rx
+ * @nfo: netfilter backends' registration
+ * @pt: ptype backend's registration
+ */
+struct pktcap_hook {
+	struct net_device *dev;
+	netdevice_tracker dev_tracker;
+	enum pktcap_backend_id backend;
+	bool attached;
+	int ifindex;
+	char ifname[IFNAMSIZ];
+	u16 linktype;
+	pktcap_rx_t rx;
+	void *owner;
+	union {
+		struct nf_hook_ops nfo;
+		struct packet_type pt;
+	};
+};
+
+int pktcap_hook_attach(struct pktcap_hook *h, struct net_device *dev,
+		       struct netlink_ext_ack *extack);
+void pktcap_hook_detach(struct pktcap_hook *h);
+
+/* Per-backend operations, in hook_*.c. Called under rtnl_lock. */
+int pktcap_nf_attach(struct pktcap_hook *h, struct netlink_ext_ack *extack);
+void pktcap_nf_detach(struct pktcap_hook *h);
+int pktcap_rxh_attach(struct pktcap_hook *h, struct netlink_ext_ack *extack);
+void pktcap_rxh_detach(struct pktcap_hook *h);
+int pktcap_ptype_attach(struct pktcap_hook *h, struct netlink_ext_ack *extack);
+void pktcap_ptype_detach(struct pktcap_hook *h);
+
+#endif /* _PKTCAP_HOOK_H */
