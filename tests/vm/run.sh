@@ -359,7 +359,7 @@ decode_taint() { # letters for the set bits (include/linux/panic.h, 6.x)
 	echo "${out:-none}"
 }
 
-BAD_RE='(Oops|BUG:|WARNING:|KASAN|UBSAN|kernel BUG|Call Trace|lockdep|possible recursive locking|INFO: task .* blocked|kmemleak)'
+BAD_RE='(Kernel panic|Oops|BUG:|WARNING:|KASAN|UBSAN|kernel BUG|Call Trace|lockdep|possible recursive locking|INFO: task .* blocked|kmemleak)'
 # Boot-time lines that match BAD_RE but report no problem.
 BENIGN_RE='(^pktcap-vm:|kmemleak: Kernel memory leak detector|kmemleak: Automatic memory scanning|kasan: KernelAddressSanitizer initialized|MAX_LOCKDEP|RETBleed: WARNING: Spectre v2 mitigation)'
 BAD_LINE=$(tr -d '\r' <"$LOG" | sed 's/^\[ *[0-9.]*\] //' | grep -E "$BAD_RE" | grep -Ev "$BENIGN_RE" | head -n1 || true)
