@@ -26,7 +26,7 @@ void pk_nf_tmpl_add(struct pk_nf_tmpl *t, uint16_t ie, uint16_t len,
 	t->reclen += len;
 }
 
-static void tmpl_keys(struct pk_nf_tmpl *t, unsigned int fam)
+static void tmpl_keys(struct pk_nf_tmpl *t, unsigned int fam, bool ipfix)
 {
 	if (fam == 2) {		/* non-IP: the ethertype is the only L3 key */
 		pk_nf_tmpl_add(t, 256, 2, PK_SRC_ETHERTYPE, 0);	/* ethernetType */
@@ -44,8 +44,12 @@ static void tmpl_keys(struct pk_nf_tmpl *t, unsigned int fam)
 	pk_nf_tmpl_add(t, 4, 1, PK_SRC_PROTO, 0);
 	pk_nf_tmpl_add(t, 5, 1, PK_SRC_TOS, 0);
 	pk_nf_tmpl_add(t, 6, 1, PK_SRC_TCPFLAGS, 0);
-	/* icmpTypeCodeIPv4 / icmpTypeCodeIPv6 */
-	pk_nf_tmpl_add(t, fam == 0 ? 32 : 139, 2, PK_SRC_ICMP, 0);
+	/*
+	 * IPFIX: icmpTypeCodeIPv4 / icmpTypeCodeIPv6. RFC 3954 has only
+	 * ICMP_TYPE (32), for both families, and v9 collectors (nfdump) ignore
+	 * 139, so v9 uses 32 in the IPv6 template too.
+	 */
+	pk_nf_tmpl_add(t, fam == 1 && ipfix ? 139 : 32, 2, PK_SRC_ICMP, 0);
 	pk_nf_tmpl_add(t, 52, 1, PK_SRC_TTL_MIN, 0);
 	pk_nf_tmpl_add(t, 53, 1, PK_SRC_TTL_MAX, 0);
 }
@@ -62,7 +66,7 @@ void pk_nf_tmpl_flow(struct pk_nf_tmpl *t, uint16_t id, bool ipfix)
 
 	memset(t, 0, sizeof(*t));
 	t->id = id;
-	tmpl_keys(t, fam);
+	tmpl_keys(t, fam, ipfix);
 	pk_nf_tmpl_add(t, 10, 4, PK_SRC_IN_IF, 0);
 	pk_nf_tmpl_add(t, 14, 4, PK_SRC_OUT_IF, 0);
 	pk_nf_tmpl_add(t, 58, 2, PK_SRC_VLAN, 0);
