@@ -146,11 +146,12 @@ static inline u64 pktcap_ring_cached_free(const struct pktcap_ring_prod *r)
 
 /*
  * Is there room for @need bytes at @head? Reloads the consumer only when
- * the cached value says no. A consumer ahead of what we published, or more
- * than @size behind @head, is garbage (or a reader moving backwards past
- * our reservations): report "full" and keep the old, valid cache. Both
- * comparisons are on u64 differences, so "ahead" shows up as a huge
- * distance and needs no separate test.
+ * the cached value says no. A consumer ahead of what we published, more
+ * than @size behind @head, or not on a record boundary (records are
+ * 8-aligned, so a real reader never stores such a value) is garbage:
+ * report "full" and keep the old, valid cache. The distance comparisons
+ * are on u64 differences, so "ahead" shows up as a huge distance and needs
+ * no separate test.
  */
 static inline bool pktcap_ring_room(struct pktcap_ring_prod *r, u64 need)
 {
@@ -160,7 +161,8 @@ static inline bool pktcap_ring_room(struct pktcap_ring_prod *r, u64 need)
 		return true;
 
 	cons = smp_load_acquire(&r->cons->consumer);	/* (A), pairs with (D) */
-	if (r->committed - cons > r->size || r->head - cons > r->size)
+	if (r->committed - cons > r->size || r->head - cons > r->size ||
+	    (cons & (PKTCAP_REC_ALIGN - 1)))
 		return false;
 
 	r->cached_cons = cons;
