@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include <linux/pktcap.h>	/* PKTCAP_DIR_*, enum pktcap_flow_end */
+
 /* pktcap_flowrec.flags */
 #define PKTCAP_FLOWREC_F_BIDIR		0x01	/* rev_* fields are valid (RFC 5103) */
 #define PKTCAP_FLOWREC_F_FRAGMENTED	0x02	/* PKTCAP_A_FLOW_FRAGMENTED */

@@ -35,7 +35,7 @@ static uint16_t if16(struct pk_nf *e, uint32_t ifindex)
 
 static void put_rec(struct pk_nf *e, uint8_t *p, const struct pktcap_flowrec *r)
 {
-	bool out = r->direction == 1;	/* PKTCAP_DIR_OUT */
+	bool out = r->direction == PKTCAP_DIR_OUT;
 	bool icmp = r->proto == 1;
 
 	memset(p, 0, PK_NF5_REC_LEN);	/* nexthop, AS, masks, pads: 0 */

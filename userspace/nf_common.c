@@ -146,7 +146,7 @@ static uint64_t opt_value(const struct pk_nf *e, uint8_t src)
 static uint64_t flow_value(const struct pk_nf *e,
 			   const struct pktcap_flowrec *r, uint8_t src)
 {
-	bool out = r->direction == 1;	/* PKTCAP_DIR_OUT */
+	bool out = r->direction == PKTCAP_DIR_OUT;
 
 	switch (src) {
 	case PK_SRC_SPORT:	return r->sport;
