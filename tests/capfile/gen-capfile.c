@@ -3,12 +3,12 @@
  * gen-capfile: write synthetic records through the capfile writers, for
  * check-readers.sh to feed to tcpdump and tshark.
  *
- *   gen-capfile -F pcap|pcapng -w FILE|- [-n COUNT] [-m eth|mixed]
+ *   gen-capfile -F pcap|pcapng -w FILE|- [-n COUNT] [-m eth|tun|gre|mixed]
  *               [-C BYTES] [-W FILES] [-e EXPECT]
  *
- * -m eth: two Ethernet devices pk0, pk1; -m mixed adds tun0 (ARPHRD_NONE)
- * and gre0 (ARPHRD_IPGRE, stored as LINUX_SLL2). Packets go round-robin
- * over the devices. EXPECT gets one line per packet:
+ * -m eth: two Ethernet devices pk0, pk1; -m tun: tun0 (ARPHRD_NONE, stored
+ * as RAW); -m gre: gre0 (ARPHRD_IPGRE, stored as LINUX_SLL2); -m mixed: all
+ * four. Packets go round-robin over the devices. EXPECT gets one line per packet:
  *   SEC.NSEC IFNAME in|out CAPLEN LEN VLANID
  * with the lengths the file must show (VLAN tag or SLL2 header included).
  * Exit status: 0, 1 usage, 2 open error, 3 write error (message on stderr).
@@ -33,6 +33,7 @@ struct gen {
 	enum pk_capfile_fmt fmt;
 	const char *path, *expect;
 	unsigned long count;
+	const struct synth_dev *devs;
 	unsigned int ndevs;
 	struct pk_capfile_opts o;
 };
@@ -40,14 +41,36 @@ struct gen {
 static int usage(void)
 {
 	fprintf(stderr, "usage: gen-capfile -F pcap|pcapng -w FILE [-n COUNT] "
-		"[-m eth|mixed] [-C BYTES] [-W FILES] [-e EXPECT]\n");
+		"[-m eth|tun|gre|mixed] [-C BYTES] [-W FILES] [-e EXPECT]\n");
 	return 1;
+}
+
+static int set_mode(struct gen *g, const char *m)
+{
+	static const struct {
+		const char *name;
+		unsigned int first, n;
+	} modes[] = {
+		{ "eth", 0, 2 }, { "tun", 2, 1 }, { "gre", 3, 1 },
+		{ "mixed", 0, 4 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (!strcmp(m, modes[i].name)) {
+			g->devs = &devs[modes[i].first];
+			g->ndevs = modes[i].n;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 static int parse(struct gen *g, int argc, char **argv)
 {
 	int c;
 
+	g->devs = devs;
 	g->ndevs = 2;
 	g->count = 100;
 	while ((c = getopt(argc, argv, "F:w:n:m:C:W:e:")) != -1) {
@@ -65,7 +88,8 @@ static int parse(struct gen *g, int argc, char **argv)
 			g->count = strtoul(optarg, NULL, 0);
 			break;
 		case 'm':
-			g->ndevs = strcmp(optarg, "mixed") ? 2 : 4;
+			if (set_mode(g, optarg))
+				return -1;
 			break;
 		case 'C':
 			g->o.file_size = strtoull(optarg, NULL, 0);
@@ -107,10 +131,11 @@ static int run(struct gen *g, struct pk_capfile *f, FILE *e)
 	int ret = 0;
 
 	for (k = 0; k < g->ndevs && !ret; k++)
-		ret = pk_capfile_add_iface(f, devs[k].ifindex, devs[k].name,
-					   devs[k].arphrd, 65535);
+		ret = pk_capfile_add_iface(f, g->devs[k].ifindex,
+					   g->devs[k].name, g->devs[k].arphrd,
+					   65535);
 	for (i = 0; i < g->count && !ret; i++) {
-		const struct synth_dev *d = &devs[i % g->ndevs];
+		const struct synth_dev *d = &g->devs[i % g->ndevs];
 
 		synth_packet(&p, i, d);
 		ret = pk_capfile_write(f, &p.h, p.data);
