@@ -61,6 +61,8 @@ struct pk_capfile;
 /*
  * Creates @path ("-": standard output) and returns the writer, or NULL with
  * errno set and the reason in @errbuf (PK_CAPFILE_ERRBUF_SIZE bytes).
+ * With "-" the writer owns descriptor 1 until close: print nothing else
+ * to stdout meanwhile (messages go to stderr).
  */
 struct pk_capfile *pk_capfile_open(const char *path, enum pk_capfile_fmt fmt,
 				   const struct pk_capfile_opts *o,
