@@ -238,7 +238,7 @@ struct pk_capfile *pk_capfile_open(const char *path, enum pk_capfile_fmt fmt,
 {
 	static const struct pk_capfile_opts none;
 	struct pk_capfile *f;
-	int err = ENOMEM;
+	int err;
 
 	if (!o)
 		o = &none;
@@ -255,7 +255,7 @@ struct pk_capfile *pk_capfile_open(const char *path, enum pk_capfile_fmt fmt,
 	}
 	f = calloc(1, sizeof(*f));
 	if (!f)
-		goto nomem;
+		goto nomem;	/* fail: frees nothing */
 	f->ops = fmt == PK_CAPFILE_PCAP ? &pk_capfile_pcap_ops :
 					  &pk_capfile_pcapng_ops;
 	f->fmt = fmt;
