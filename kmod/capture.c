@@ -150,65 +150,6 @@ static struct pktcap_session *session_locked(struct pktcap_net *pn)
 	return rcu_dereference_protected(pn->session, lockdep_is_held(&pn->lock));
 }
 
-/* Looks up a device named by a PKTCAP_A_DEVICE nest. Under rtnl_lock. */
-static struct net_device *device_lookup(struct net *net, struct nlattr *nest,
-					struct netlink_ext_ack *extack)
-{
-	struct nlattr *tb[PKTCAP_A_DEVICE_MAX + 1];
-	struct net_device *dev = NULL;
-	int err;
-
-	err = nla_parse_nested(tb, PKTCAP_A_DEVICE_MAX, nest, NULL, extack);
-	if (err)
-		return ERR_PTR(err);
-	if (tb[PKTCAP_A_DEVICE_IFINDEX])
-		dev = __dev_get_by_index(net, nla_get_u32(tb[PKTCAP_A_DEVICE_IFINDEX]));
-	else if (tb[PKTCAP_A_DEVICE_IFNAME])
-		dev = __dev_get_by_name(net, nla_data(tb[PKTCAP_A_DEVICE_IFNAME]));
-	else {
-		NL_SET_ERR_MSG_ATTR(extack, nest, "device needs an ifindex or a name");
-		return ERR_PTR(-EINVAL);
-	}
-	if (!dev) {
-		NL_SET_ERR_MSG_ATTR(extack, nest, "no such device");
-		return ERR_PTR(-ENODEV);
-	}
-	return dev;
-}
-
-static int count_devices(struct nlattr *capture, struct netlink_ext_ack *extack)
-{
-	struct nlattr *a;
-	int rem, n = 0;
-
-	nla_for_each_nested(a, capture, rem)
-		if (nla_type(a) == PKTCAP_A_CAPTURE_DEVICE)
-			n++;
-	if (!n)
-		NL_SET_ERR_MSG_MOD(extack, "no device given");
-	else if (n > PKTCAP_MAX_DEVICES)
-		NL_SET_ERR_MSG_MOD(extack, "too many devices");
-	return n && n <= PKTCAP_MAX_DEVICES ? n : -EINVAL;
-}
-
-static int parse_backend(struct nlattr *attr, struct netlink_ext_ack *extack)
-{
-	int id;
-
-	if (!attr)
-		return PKTCAP_BACKEND_PTYPE;
-	id = pktcap_backend_by_name(nla_data(attr));
-	if (id < 0) {
-		NL_SET_ERR_MSG_ATTR(extack, attr, "unknown backend");
-		return -EINVAL;
-	}
-	if (!pktcap_backend(id)->available) {
-		NL_SET_ERR_MSG_ATTR(extack, attr, "backend not available in this kernel");
-		return -EOPNOTSUPP;
-	}
-	return id;
-}
-
 static int parse_filter(struct pktcap_session *s, struct nlattr *attr,
 			struct netlink_ext_ack *extack)
 {
@@ -303,7 +244,7 @@ static int session_attach(struct pktcap_session *s, struct net *net,
 	nla_for_each_nested(a, capture, rem) {
 		if (nla_type(a) != PKTCAP_A_CAPTURE_DEVICE)
 			continue;
-		dev = device_lookup(net, a, extack);
+		dev = pktcap_device_lookup(net, a, extack);
 		if (IS_ERR(dev))
 			return PTR_ERR(dev);
 		for (i = 0; i < s->nr_hooks; i++) {
@@ -333,10 +274,10 @@ int pktcap_capture_start(struct pktcap_net *pn, struct nlattr **tb,
 	struct pktcap_session *s;
 	int nr_devs, backend, err;
 
-	nr_devs = count_devices(capture, extack);
+	nr_devs = pktcap_count_devices(capture, PKTCAP_A_CAPTURE_DEVICE, extack);
 	if (nr_devs < 0)
 		return nr_devs;
-	backend = parse_backend(tb[PKTCAP_A_CAPTURE_BACKEND], extack);
+	backend = pktcap_parse_backend(tb[PKTCAP_A_CAPTURE_BACKEND], extack);
 	if (backend < 0)
 		return backend;
 	s = session_new(pn, tb, nr_devs, extack);
@@ -418,6 +359,7 @@ void pktcap_net_shutdown(struct pktcap_net *pn)
 	capture_stop_locked(pn);
 	mutex_unlock(&pn->lock);
 	rtnl_unlock();
+	pktcap_meter_shutdown(pn);
 }
 
 /*
@@ -442,8 +384,10 @@ static int pktcap_netdev_event(struct notifier_block *nb, unsigned long event,
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 
-	if (event == NETDEV_UNREGISTER)
+	if (event == NETDEV_UNREGISTER) {
 		capture_device_gone(pktcap_pernet(dev_net(dev)), dev);
+		pktcap_meter_device_gone(pktcap_pernet(dev_net(dev)), dev);
+	}
 	return NOTIFY_DONE;
 }
 
@@ -459,24 +403,6 @@ int __init pktcap_notifier_init(void)
 void pktcap_notifier_exit(void)
 {
 	unregister_netdevice_notifier(&pktcap_netdev_nb);
-}
-
-static int fill_device(struct sk_buff *skb, const struct pktcap_hook *h)
-{
-	struct nlattr *nest = nla_nest_start(skb, PKTCAP_A_CAPTURE_DEVICE);
-
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u32(skb, PKTCAP_A_DEVICE_IFINDEX, h->ifindex) ||
-	    nla_put_string(skb, PKTCAP_A_DEVICE_IFNAME, h->ifname) ||
-	    nla_put_u32(skb, PKTCAP_A_DEVICE_STATE,
-			h->attached ? PKTCAP_DEV_ATTACHED : PKTCAP_DEV_DETACHED) ||
-	    nla_put_u32(skb, PKTCAP_A_DEVICE_LINKTYPE, h->linktype)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
 }
 
 static int fill_session(struct sk_buff *skb, struct pktcap_net *pn,
@@ -497,7 +423,7 @@ static int fill_session(struct sk_buff *skb, struct pktcap_net *pn,
 			      PKTCAP_A_CAPTURE_PAD))
 		return -EMSGSIZE;
 	for (i = 0; i < s->nr_hooks; i++)
-		if (fill_device(skb, &s->hooks[i]))
+		if (pktcap_hook_fill(skb, PKTCAP_A_CAPTURE_DEVICE, &s->hooks[i]))
 			return -EMSGSIZE;
 	return 0;
 }

@@ -31,4 +31,11 @@
 #define pktcap_vm_flags_clear(vma, f)	((vma)->vm_flags &= ~(f))
 #endif
 
+/* A dump's parsed attributes moved into a struct genl_info in 6.7. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#define pktcap_genl_dump_attrs(cb)	(genl_info_dump(cb)->attrs)
+#else
+#define pktcap_genl_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
+#endif
+
 #endif /* _PKTCAP_COMPAT_H */

@@ -7,6 +7,7 @@
  * uses. That keeps STOP of a session on many devices to one grace period.
  */
 #include <linux/rtnetlink.h>
+#include <net/netlink.h>
 #include "pktcap.h"
 #include "hook.h"
 
@@ -67,4 +68,83 @@ void pktcap_hook_detach(struct pktcap_hook *h)
 	h->attached = false;
 	netdev_put(h->dev, &h->dev_tracker);
 	h->dev = NULL;
+}
+
+/* Looks up a device named by a PKTCAP_A_DEVICE nest. Under rtnl_lock. */
+struct net_device *pktcap_device_lookup(struct net *net, struct nlattr *nest,
+					struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[PKTCAP_A_DEVICE_MAX + 1];
+	struct net_device *dev = NULL;
+	int err;
+
+	err = nla_parse_nested(tb, PKTCAP_A_DEVICE_MAX, nest, NULL, extack);
+	if (err)
+		return ERR_PTR(err);
+	if (tb[PKTCAP_A_DEVICE_IFINDEX])
+		dev = __dev_get_by_index(net, nla_get_u32(tb[PKTCAP_A_DEVICE_IFINDEX]));
+	else if (tb[PKTCAP_A_DEVICE_IFNAME])
+		dev = __dev_get_by_name(net, nla_data(tb[PKTCAP_A_DEVICE_IFNAME]));
+	else {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "device needs an ifindex or a name");
+		return ERR_PTR(-EINVAL);
+	}
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "no such device");
+		return ERR_PTR(-ENODEV);
+	}
+	return dev;
+}
+
+int pktcap_count_devices(struct nlattr *nest, int type,
+			 struct netlink_ext_ack *extack)
+{
+	struct nlattr *a;
+	int rem, n = 0;
+
+	nla_for_each_nested(a, nest, rem)
+		if (nla_type(a) == type)
+			n++;
+	if (!n)
+		NL_SET_ERR_MSG_MOD(extack, "no device given");
+	else if (n > PKTCAP_MAX_DEVICES)
+		NL_SET_ERR_MSG_MOD(extack, "too many devices");
+	return n && n <= PKTCAP_MAX_DEVICES ? n : -EINVAL;
+}
+
+/* The backend named by @attr; ptype, like AF_PACKET, when absent. */
+int pktcap_parse_backend(struct nlattr *attr, struct netlink_ext_ack *extack)
+{
+	int id;
+
+	if (!attr)
+		return PKTCAP_BACKEND_PTYPE;
+	id = pktcap_backend_by_name(nla_data(attr));
+	if (id < 0) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "unknown backend");
+		return -EINVAL;
+	}
+	if (!pktcap_backend(id)->available) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "backend not available in this kernel");
+		return -EOPNOTSUPP;
+	}
+	return id;
+}
+
+int pktcap_hook_fill(struct sk_buff *skb, int type, const struct pktcap_hook *h)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, PKTCAP_A_DEVICE_IFINDEX, h->ifindex) ||
+	    nla_put_string(skb, PKTCAP_A_DEVICE_IFNAME, h->ifname) ||
+	    nla_put_u32(skb, PKTCAP_A_DEVICE_STATE,
+			h->attached ? PKTCAP_DEV_ATTACHED : PKTCAP_DEV_DETACHED) ||
+	    nla_put_u32(skb, PKTCAP_A_DEVICE_LINKTYPE, h->linktype)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
 }

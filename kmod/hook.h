@@ -56,6 +56,14 @@ int pktcap_hook_attach(struct pktcap_hook *h, struct net_device *dev,
 		       struct netlink_ext_ack *extack);
 void pktcap_hook_detach(struct pktcap_hook *h);
 
+/* Request parsing and reply filling shared by capture and flow meter. */
+int pktcap_parse_backend(struct nlattr *attr, struct netlink_ext_ack *extack);
+int pktcap_count_devices(struct nlattr *nest, int type,
+			 struct netlink_ext_ack *extack);
+struct net_device *pktcap_device_lookup(struct net *net, struct nlattr *nest,
+					struct netlink_ext_ack *extack);
+int pktcap_hook_fill(struct sk_buff *skb, int type, const struct pktcap_hook *h);
+
 /* Per-backend operations, in hook_*.c. Called under rtnl_lock. */
 int pktcap_nf_attach(struct pktcap_hook *h, struct netlink_ext_ack *extack);
 void pktcap_nf_detach(struct pktcap_hook *h);

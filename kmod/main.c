@@ -13,6 +13,7 @@
 #include <linux/percpu.h>
 #include <net/genetlink.h>
 #include "pktcap.h"
+#include "flow.h"
 
 static unsigned int pktcap_net_id __read_mostly;
 
@@ -32,6 +33,11 @@ static int __net_init pktcap_net_init(struct net *net)
 	for_each_possible_cpu(cpu)
 		u64_stats_init(&per_cpu_ptr(pn->cap_stats, cpu)->syncp);
 
+	if (pktcap_meter_stats_init(pn)) {
+		free_percpu(pn->cap_stats);
+		return -ENOMEM;
+	}
+
 	pn->net = net;
 	mutex_init(&pn->lock);
 	init_waitqueue_head(&pn->wq);
@@ -44,6 +50,7 @@ static void __net_exit pktcap_net_exit(struct net *net)
 	struct pktcap_net *pn = pktcap_pernet(net);
 
 	pktcap_net_shutdown(pn);
+	pktcap_meter_stats_free(pn);
 	free_percpu(pn->cap_stats);
 }
 
@@ -58,9 +65,12 @@ static int __init pktcap_init(void)
 {
 	int err;
 
-	err = register_pernet_subsys(&pktcap_net_ops);
+	err = pktcap_flow_cache_init();
 	if (err)
 		return err;
+	err = register_pernet_subsys(&pktcap_net_ops);
+	if (err)
+		goto err_cache;
 	err = pktcap_notifier_init();
 	if (err)
 		goto err_pernet;
@@ -80,6 +90,8 @@ err_notifier:
 	pktcap_notifier_exit();
 err_pernet:
 	unregister_pernet_subsys(&pktcap_net_ops);
+err_cache:
+	pktcap_flow_cache_exit();
 	return err;
 }
 
@@ -89,6 +101,7 @@ static void __exit pktcap_exit(void)
 	pktcap_genl_exit();
 	pktcap_notifier_exit();
 	unregister_pernet_subsys(&pktcap_net_ops);
+	pktcap_flow_cache_exit();
 	pr_info("unloaded\n");
 }
 

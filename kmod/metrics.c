@@ -90,7 +90,7 @@ int pktcap_metrics_fill(struct pktcap_net *pn, struct sk_buff *skb)
 		if (put_one_cpu(skb, cpu, &t))
 			return -EMSGSIZE;
 	}
-	if (put_totals(skb, &sum))
+	if (put_totals(skb, &sum) || pktcap_meter_fill_metrics(pn, skb))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;

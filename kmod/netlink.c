@@ -10,6 +10,7 @@
  * the namespace of the socket it was called on.
  */
 #include <net/genetlink.h>
+#include "flow.h"
 #include "pktcap.h"
 
 static const struct nla_policy pktcap_device_policy[PKTCAP_A_DEVICE_MAX + 1] = {
@@ -50,6 +51,45 @@ static const struct nla_policy pktcap_start_policy[PKTCAP_A_MAX + 1] = {
 
 static const struct nla_policy pktcap_metrics_policy[PKTCAP_A_MAX + 1] = {
 	[PKTCAP_A_METRICS] = { .type = NLA_NESTED },
+};
+
+static struct netlink_range_validation max_flows_range = {
+	.min = 1, .max = PKTCAP_MAX_FLOWS_LIMIT,
+};
+static struct netlink_range_validation timeout_range = {
+	.min = 1, .max = 7 * 24 * 3600,
+};
+static struct netlink_range_validation sampling_range = {
+	.min = 1, .max = 1U << 24,
+};
+
+static const struct nla_policy pktcap_meter_policy[PKTCAP_A_FLOW_METER_MAX + 1] = {
+	[PKTCAP_A_FLOW_METER_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[PKTCAP_A_FLOW_METER_BACKEND] = { .type = NLA_NUL_STRING, .len = 31 },
+	[PKTCAP_A_FLOW_METER_DEVICE] = NLA_POLICY_NESTED(pktcap_device_policy),
+	[PKTCAP_A_FLOW_METER_MAX_FLOWS] = NLA_POLICY_FULL_RANGE(NLA_U32, &max_flows_range),
+	[PKTCAP_A_FLOW_METER_ACTIVE_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32, &timeout_range),
+	[PKTCAP_A_FLOW_METER_INACTIVE_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32, &timeout_range),
+	[PKTCAP_A_FLOW_METER_SAMPLING] = NLA_POLICY_FULL_RANGE(NLA_U32, &sampling_range),
+	[PKTCAP_A_FLOW_METER_SAMPLING_RANDOM] = NLA_POLICY_MAX(NLA_U8, 1),
+	[PKTCAP_A_FLOW_METER_BIDIRECTIONAL] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+static const struct nla_policy pktcap_flow_meter_policy[PKTCAP_A_MAX + 1] = {
+	[PKTCAP_A_FLOW_METER] = NLA_POLICY_NESTED(pktcap_meter_policy),
+};
+
+static const struct nla_policy pktcap_flow_filter_policy[PKTCAP_A_FLOW_MAX + 1] = {
+	[PKTCAP_A_FLOW_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PKTCAP_A_FLOW_PROTO] = { .type = NLA_U8 },
+};
+
+static const struct nla_policy pktcap_flows_policy[PKTCAP_A_MAX + 1] = {
+	[PKTCAP_A_FLOW_FILTER] = NLA_POLICY_NESTED(pktcap_flow_filter_policy),
+};
+
+static const struct genl_multicast_group pktcap_mcgrps[] = {
+	{ .name = PKTCAP_MCGRP_FLOWS, },
 };
 
 static struct genl_family pktcap_genl_family;
@@ -151,6 +191,8 @@ static int pktcap_nl_status(struct sk_buff *req, struct genl_info *info)
 	err = fill_module(skb);
 	if (!err)
 		err = pktcap_capture_fill_status(pn, skb);
+	if (!err)
+		err = pktcap_meter_fill_status(pn, skb);
 	mutex_unlock(&pn->lock);
 	if (err) {
 		nlmsg_free(skb);
@@ -205,6 +247,14 @@ static int pktcap_nl_metrics(struct sk_buff *req, struct genl_info *info)
 	return reply_send(skb, hdr, info);
 }
 
+static int pktcap_nl_flow_meter(struct sk_buff *req, struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, PKTCAP_A_FLOW_METER))
+		return -EINVAL;
+	return pktcap_meter_set(info_pernet(info), info->attrs[PKTCAP_A_FLOW_METER],
+				info->extack);
+}
+
 static const struct genl_ops pktcap_genl_ops[] = {
 	{
 		.cmd = PKTCAP_CMD_BACKENDS,
@@ -232,6 +282,20 @@ static const struct genl_ops pktcap_genl_ops[] = {
 		.policy = pktcap_metrics_policy,
 		.maxattr = PKTCAP_A_MAX,
 	},
+	{
+		.cmd = PKTCAP_CMD_FLOW_METER,
+		.doit = pktcap_nl_flow_meter,
+		.policy = pktcap_flow_meter_policy,
+		.maxattr = PKTCAP_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PKTCAP_CMD_FLOWS,
+		.dumpit = pktcap_meter_dump,
+		.policy = pktcap_flows_policy,
+		.maxattr = PKTCAP_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
 static struct genl_family pktcap_genl_family __ro_after_init = {
@@ -241,7 +305,42 @@ static struct genl_family pktcap_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = pktcap_genl_ops,
 	.n_ops = ARRAY_SIZE(pktcap_genl_ops),
+	.mcgrps = pktcap_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(pktcap_mcgrps),
 };
+
+/* A notification's genetlink header, for messages nobody asked for. */
+void *pktcap_genl_put_notify(struct sk_buff *skb, u8 cmd)
+{
+	return genlmsg_put(skb, 0, 0, &pktcap_genl_family, 0, cmd);
+}
+
+void *pktcap_genl_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
+			   u8 cmd)
+{
+	void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				cb->nlh->nlmsg_seq, &pktcap_genl_family,
+				NLM_F_MULTI, cmd);
+
+	if (hdr)
+		genl_dump_check_consistent(cb, hdr);
+	return hdr;
+}
+
+/* A top-level attribute of a dump request, already validated. */
+struct nlattr *pktcap_dump_attr(struct netlink_callback *cb, int type)
+{
+	struct nlattr **attrs = pktcap_genl_dump_attrs(cb);
+
+	return attrs ? attrs[type] : NULL;
+}
+
+/* Consumes @skb. 0 when at least one listener got it. */
+int pktcap_genl_multicast_flows(struct net *net, struct sk_buff *skb)
+{
+	return genlmsg_multicast_netns(&pktcap_genl_family, net, skb, 0, 0,
+				       GFP_KERNEL);
+}
 
 int __init pktcap_genl_init(void)
 {

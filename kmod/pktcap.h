@@ -26,6 +26,58 @@
 #define PKTCAP_VERSION "0.1.0"
 
 struct pktcap_session;
+struct pktcap_meter;
+struct pktcap_meter_stats;
+
+/**
+ * struct pktcap_export_state - delivery of expired flows in a namespace
+ * @lock: everything below; nests inside pktcap_net.lock
+ * @skb: the batch being filled, or NULL
+ * @hdr: its genetlink header
+ * @n: flows in @skb
+ * @packets: packets in those flows
+ * @seq: number of the last batch, delivered or lost
+ * @batches_sent: batches multicast
+ * @batches_lost: batches that reached nobody (no listener, no memory,
+ *	a listener's buffer full)
+ * @flows_delivered: flows in sent batches
+ * @packets_delivered: packets in those flows
+ * @flows_lost: flows in lost batches (and evictions the queue had no
+ *	room for, counted by the meter)
+ * @packets_lost: packets in those flows
+ * @enabled: an exporter announced itself with EXPORT
+ * @version: its settings, for STATUS
+ * @domain: likewise
+ * @mtu: likewise
+ * @pid: likewise
+ * @tmpl_packets: likewise
+ * @tmpl_seconds: likewise
+ * @nr_collectors: likewise
+ * @collectors: likewise
+ */
+struct pktcap_export_state {
+	struct mutex lock;
+	struct sk_buff *skb;
+	void *hdr;
+	u32 n;
+	u64 packets;
+	u64 seq;
+	u64 batches_sent;
+	u64 batches_lost;
+	u64 flows_delivered;
+	u64 packets_delivered;
+	u64 flows_lost;
+	u64 packets_lost;
+	bool enabled;
+	u32 version;
+	u32 domain;
+	u32 mtu;
+	u32 pid;
+	u32 tmpl_packets;
+	u32 tmpl_seconds;
+	u32 nr_collectors;
+	char collectors[PKTCAP_MAX_COLLECTORS][64];
+};
 
 /**
  * struct pktcap_cap_stats - per-CPU capture counters of one namespace
@@ -62,6 +114,9 @@ struct pktcap_cap_stats {
  * @reader_busy: set while one process holds /dev/pktcap for this namespace
  * @wq: readers sleep here; woken by the packet path and by STOP
  * @cap_stats: capture counters, cumulative for the namespace's lifetime
+ * @meter: the flow meter, or NULL; under @lock
+ * @meter_stats: flow meter counters, cumulative for the namespace
+ * @export: expired-flow delivery
  */
 struct pktcap_net {
 	struct net *net;
@@ -71,6 +126,9 @@ struct pktcap_net {
 	atomic_t reader_busy;
 	wait_queue_head_t wq;
 	struct pktcap_cap_stats __percpu *cap_stats;
+	struct pktcap_meter *meter;
+	struct pktcap_meter_stats __percpu *meter_stats;
+	struct pktcap_export_state export;
 };
 
 struct pktcap_net *pktcap_pernet(const struct net *net);
@@ -100,12 +158,28 @@ void pktcap_net_shutdown(struct pktcap_net *pn);
 int pktcap_notifier_init(void);
 void pktcap_notifier_exit(void);
 
+/* meter.c: the FLOW-METER operation, FLOWS dump, their STATUS/METRICS */
+int pktcap_meter_set(struct pktcap_net *pn, struct nlattr *nest,
+		     struct netlink_ext_ack *extack);
+void pktcap_meter_shutdown(struct pktcap_net *pn);
+void pktcap_meter_device_gone(struct pktcap_net *pn, struct net_device *dev);
+int pktcap_meter_fill_status(struct pktcap_net *pn, struct sk_buff *skb);
+int pktcap_meter_fill_metrics(struct pktcap_net *pn, struct sk_buff *skb);
+int pktcap_meter_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int pktcap_meter_stats_init(struct pktcap_net *pn);
+void pktcap_meter_stats_free(struct pktcap_net *pn);
+
 /* metrics.c */
 int pktcap_metrics_fill(struct pktcap_net *pn, struct sk_buff *skb);
 
 /* netlink.c */
 int pktcap_genl_init(void);
 void pktcap_genl_exit(void);
+void *pktcap_genl_put_notify(struct sk_buff *skb, u8 cmd);
+int pktcap_genl_multicast_flows(struct net *net, struct sk_buff *skb);
+void *pktcap_genl_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
+			   u8 cmd);
+struct nlattr *pktcap_dump_attr(struct netlink_callback *cb, int type);
 
 /* chardev.c */
 int pktcap_chardev_init(void);

@@ -301,7 +301,14 @@ enum pktcap_a_device {
  * @PKTCAP_A_METRICS_FLOWS_DELIVERED: flows in delivered batches
  * @PKTCAP_A_METRICS_PACKETS_DELIVERED: packets in delivered flows
  * @PKTCAP_A_METRICS_FLOW_SAMPLED_OUT: packets skipped by sampling
- * @PKTCAP_A_METRICS_FLOW_ALLOC_FAILED: flows not created: no memory
+ * @PKTCAP_A_METRICS_FLOW_ALLOC_FAILED: packets not metered: no memory for
+ *	a flow
+ * @PKTCAP_A_METRICS_FLOW_PACKETS_ACTIVE: packets in flows still in the table
+ * @PKTCAP_A_METRICS_FLOW_PACKETS_PENDING: packets in expired flows not yet
+ *	delivered or lost; 0 at a quiet moment, when
+ *	FLOW_PACKETS == PACKETS_DELIVERED + PACKETS_LOST + FLOW_PACKETS_ACTIVE
+ * @PKTCAP_A_METRICS_FLOWS_PENDING: expired flows not yet delivered or lost
+ * @PKTCAP_A_METRICS_BATCH_SEQ: sequence number of the last batch
  */
 enum pktcap_a_metrics {
 	PKTCAP_A_METRICS_UNSPEC,
@@ -335,6 +342,10 @@ enum pktcap_a_metrics {
 	PKTCAP_A_METRICS_PACKETS_DELIVERED,
 	PKTCAP_A_METRICS_FLOW_SAMPLED_OUT,
 	PKTCAP_A_METRICS_FLOW_ALLOC_FAILED,
+	PKTCAP_A_METRICS_FLOW_PACKETS_ACTIVE,
+	PKTCAP_A_METRICS_FLOW_PACKETS_PENDING,
+	PKTCAP_A_METRICS_FLOWS_PENDING,
+	PKTCAP_A_METRICS_BATCH_SEQ,
 
 	__PKTCAP_A_METRICS_MAX,
 	PKTCAP_A_METRICS_MAX = __PKTCAP_A_METRICS_MAX - 1
@@ -343,7 +354,8 @@ enum pktcap_a_metrics {
 /**
  * enum pktcap_a_flow_meter - attributes of a %PKTCAP_A_FLOW_METER nest
  * @PKTCAP_A_FLOW_METER_UNSPEC: never used
- * @PKTCAP_A_FLOW_METER_ENABLED: u8; in a request, 0 disables metering
+ * @PKTCAP_A_FLOW_METER_ENABLED: u8; in a request, 1 enables metering (EBUSY
+ *	if it already runs: disable first to change settings), 0 disables it
  * @PKTCAP_A_FLOW_METER_BACKEND: string, backend name
  * @PKTCAP_A_FLOW_METER_DEVICE: nest, &enum pktcap_a_device; multi-attr
  * @PKTCAP_A_FLOW_METER_MAX_FLOWS: u32, table capacity

@@ -1,0 +1,564 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The flow table and the metering packet path.
+ *
+ * Lookups walk RCU bucket chains without a lock. Creating or removing a
+ * flow takes its bucket's lock (striped), and counting a packet takes the
+ * flow's own lock, so the only lock two CPUs can contend on is the one of
+ * a flow both are seeing packets of. The number of flows is an atomic
+ * counter, written only when flows come and go.
+ *
+ * When the table is full, the least recently used flow of a small sample
+ * of buckets is expired with reason "lack of resources" and delivered like
+ * any other: sampled LRU, as exact LRU would need one list shared by every
+ * CPU. See docs/FLOW-METER.md.
+ */
+#include <linux/if_arp.h>
+#include <linux/if_vlan.h>
+#include <linux/jhash.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include "pktcap.h"
+#include "flow.h"
+
+static struct kmem_cache *pktcap_flow_cache __read_mostly;
+
+/* Buckets an eviction search visits at most, and flows it wants to see. */
+#define EVICT_MAX_BUCKETS	64
+#define EVICT_SAMPLE		8
+
+static u32 flow_hash(const struct pktcap_meter *m,
+		     const struct pktcap_flow_key *key)
+{
+	return jhash2((const u32 *)key, PKTCAP_FLOW_KEY_SIZE / 4, m->seed);
+}
+
+static spinlock_t *bucket_lock(struct pktcap_meter *m, u32 b)
+{
+	return &m->locks[b & m->lock_mask];
+}
+
+static struct pktcap_flow *lookup(struct pktcap_meter *m, u32 b,
+				  const struct pktcap_flow_key *key)
+{
+	struct pktcap_flow *f;
+
+	hlist_for_each_entry_rcu(f, &m->buckets[b], node)
+		if (!memcmp(&f->key, key, sizeof(*key)))
+			return f;
+	return NULL;
+}
+
+void pktcap_flow_snapshot(const struct pktcap_flow *f, u8 reason,
+			  struct pktcap_flow_snap *s)
+{
+	bool sw = f->swapped;
+
+	s->key = f->key;
+	if (sw) {
+		memcpy(s->key.src, f->key.dst, sizeof(s->key.src));
+		memcpy(s->key.dst, f->key.src, sizeof(s->key.dst));
+		s->key.sport = f->key.dport;
+		s->key.dport = f->key.sport;
+	}
+	s->packets = f->packets;
+	s->bytes = f->bytes;
+	s->rev_packets = f->rev_packets;
+	s->rev_bytes = f->rev_bytes;
+	s->first_ns = f->first_ns;
+	s->last_ns = f->last_ns;
+	s->tcp_flags = f->tcp_flags;
+	s->rev_tcp_flags = f->rev_tcp_flags;
+	s->ttl_min = f->ttl_min;
+	s->ttl_max = f->ttl_max;
+	s->reason = reason;
+	s->frag = f->frag;
+}
+
+static void flow_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(pktcap_flow_cache,
+			container_of(head, struct pktcap_flow, rcu));
+}
+
+/*
+ * Unlinks @f and takes its final values. Caller holds @f's bucket lock.
+ * Returns false if someone else removed it first.
+ */
+static bool flow_remove(struct pktcap_meter *m, struct pktcap_flow *f,
+			u8 reason, struct pktcap_flow_snap *s)
+{
+	spin_lock(&f->lock);
+	if (f->dead) {
+		spin_unlock(&f->lock);
+		return false;
+	}
+	f->dead = 1;
+	pktcap_flow_snapshot(f, reason, s);
+	spin_unlock(&f->lock);
+	hlist_del_rcu(&f->node);
+	atomic_dec(&m->count);
+	call_rcu(&f->rcu, flow_free_rcu);
+	return true;
+}
+
+static void stats_add(struct pktcap_meter_stats *st, u64_stats_t *ctr, u64 v)
+{
+	u64_stats_update_begin(&st->syncp);
+	u64_stats_add(ctr, v);
+	u64_stats_update_end(&st->syncp);
+}
+
+/* From the packet path: park an evicted flow for the worker. */
+static void queue_snapshot(struct pktcap_meter *m,
+			   const struct pktcap_flow_snap *s)
+{
+	struct pktcap_flow_queue *q = this_cpu_ptr(m->queues);
+	struct pktcap_meter_stats *st = this_cpu_ptr(m->pn->meter_stats);
+	bool kick;
+
+	spin_lock(&q->lock);
+	if (q->n < PKTCAP_FLOW_QUEUE_LEN) {
+		q->snap[q->n++] = *s;
+		kick = q->n == PKTCAP_FLOW_QUEUE_LEN / 4;
+		spin_unlock(&q->lock);
+		stats_add(st, &st->expired[s->reason], 1);
+		if (kick && !READ_ONCE(m->stopping))
+			mod_delayed_work(system_wq, &m->work, 0);
+		return;
+	}
+	spin_unlock(&q->lock);
+	u64_stats_update_begin(&st->syncp);
+	u64_stats_inc(&st->expired[s->reason]);
+	u64_stats_inc(&st->queue_lost_flows);
+	u64_stats_add(&st->queue_lost_packets, s->packets + s->rev_packets);
+	u64_stats_update_end(&st->syncp);
+}
+
+/* Sampled LRU: the oldest flow among the first few found from a cursor. */
+static struct pktcap_flow *evict_candidate(struct pktcap_meter *m, u32 *bucket)
+{
+	u32 start = *this_cpu_ptr(m->evict_cursor), seen = 0, i;
+	struct pktcap_flow *f, *old = NULL;
+
+	for (i = 0; i < EVICT_MAX_BUCKETS && seen < EVICT_SAMPLE; i++) {
+		u32 b = (start + i) & (m->nr_buckets - 1);
+
+		hlist_for_each_entry_rcu(f, &m->buckets[b], node) {
+			seen++;
+			if (!old || READ_ONCE(f->last_ns) < READ_ONCE(old->last_ns)) {
+				old = f;
+				*bucket = b;
+			}
+		}
+	}
+	*this_cpu_ptr(m->evict_cursor) = start + i;
+	return old;
+}
+
+static void evict_one(struct pktcap_meter *m)
+{
+	struct pktcap_flow_snap s;
+	struct pktcap_flow *f;
+	bool removed = false;
+	u32 b = 0;
+
+	f = evict_candidate(m, &b);
+	if (!f)
+		return;
+	spin_lock(bucket_lock(m, b));
+	removed = flow_remove(m, f, PKTCAP_FLOW_END_RESOURCES, &s);
+	spin_unlock(bucket_lock(m, b));
+	if (removed)
+		queue_snapshot(m, &s);
+}
+
+static struct pktcap_flow *flow_create(struct pktcap_meter *m, u32 b,
+				       const struct pktcap_flow_key *key,
+				       bool swapped, u64 now)
+{
+	struct pktcap_flow *f, *other;
+	int tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		if (atomic_inc_return(&m->count) <= m->cfg.max_flows)
+			break;
+		atomic_dec(&m->count);
+		evict_one(m);
+	}
+	if (tries == 3)
+		return NULL;
+
+	f = kmem_cache_alloc(pktcap_flow_cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (!f) {
+		atomic_dec(&m->count);
+		return NULL;
+	}
+	memset(f, 0, sizeof(*f));
+	spin_lock_init(&f->lock);
+	f->key = *key;
+	f->swapped = swapped;
+	f->first_ns = now;
+	f->ttl_min = 255;
+
+	spin_lock(bucket_lock(m, b));
+	other = lookup(m, b, key);
+	if (other) {
+		/* Another CPU created it meanwhile: use theirs. */
+		spin_unlock(bucket_lock(m, b));
+		atomic_dec(&m->count);
+		kmem_cache_free(pktcap_flow_cache, f);
+		return other;
+	}
+	hlist_add_head_rcu(&f->node, &m->buckets[b]);
+	spin_unlock(bucket_lock(m, b));
+	stats_add(this_cpu_ptr(m->pn->meter_stats),
+		  &this_cpu_ptr(m->pn->meter_stats)->created, 1);
+	return f;
+}
+
+/*
+ * Biflows (RFC 5103) share one entry for both directions: the key is
+ * stored with the lower address (then port) as source. The direction of
+ * the packet that created the entry is the initiator's. Direction is not
+ * part of a biflow key, so the two halves seen at ingress and egress of
+ * one device meet.
+ */
+static bool canonicalize(struct pktcap_flow_key *k)
+{
+	int c = memcmp(k->src, k->dst, sizeof(k->src));
+	u16 port;
+	u8 a[16];
+
+	k->direction = 0;
+	if (c < 0 || (c == 0 && k->sport <= k->dport))
+		return false;
+	memcpy(a, k->src, sizeof(a));
+	memcpy(k->src, k->dst, sizeof(a));
+	memcpy(k->dst, a, sizeof(a));
+	port = k->sport;
+	k->sport = k->dport;
+	k->dport = port;
+	return true;
+}
+
+static void flow_count(struct pktcap_flow *f, const struct pktcap_flow_pkt *p,
+		       bool reverse, u64 now)
+{
+	if (reverse) {
+		f->rev_packets++;
+		f->rev_bytes += p->l3_len;
+		f->rev_tcp_flags |= p->tcp_flags;
+	} else {
+		f->packets++;
+		f->bytes += p->l3_len;
+		f->tcp_flags |= p->tcp_flags;
+	}
+	if (p->flags & PKTCAP_PKT_F_L3) {
+		f->ttl_min = min(f->ttl_min, p->ttl);
+		f->ttl_max = max(f->ttl_max, p->ttl);
+	}
+	if (p->flags & PKTCAP_PKT_F_FRAG)
+		f->frag = 1;
+	/* FIN or RST ends the flow at the next scan (docs/FLOW-METER.md). */
+	if (p->tcp_flags & 0x05)
+		f->end = 1;
+	WRITE_ONCE(f->last_ns, now);
+}
+
+static bool sampled_out(struct pktcap_meter *m)
+{
+	u32 n = m->cfg.sampling, *ctr;
+
+	if (n <= 1)
+		return false;
+	if (m->cfg.sampling_random)
+		return get_random_u32_below(n) != 0;
+	ctr = this_cpu_ptr(m->sample_ctr);
+	if (++*ctr < n)
+		return true;
+	*ctr = 0;
+	return false;
+}
+
+static const u8 *frame_head(struct sk_buff *skb, int mac_off, u8 *buf,
+			    unsigned int *len)
+{
+	unsigned int want = min_t(unsigned int, skb->len + mac_off,
+				  PKTCAP_PARSE_MAX);
+
+	*len = want;
+	if (skb_headlen(skb) + mac_off >= want)
+		return skb->data - mac_off;
+	memcpy(buf, skb->data - mac_off, mac_off);
+	if (skb_copy_bits(skb, 0, buf + mac_off, want - mac_off))
+		*len = mac_off;
+	return buf;
+}
+
+static void parse_meta(struct sk_buff *skb, struct pktcap_hook *h, u8 dir,
+		       int mac_off, struct pktcap_parse_meta *meta)
+{
+	memset(meta, 0, sizeof(*meta));
+	meta->ifindex = h->ifindex;
+	meta->wire_len = skb->len + mac_off;
+	meta->direction = dir;
+	if (h->linktype == ARPHRD_ETHER || h->linktype == ARPHRD_LOOPBACK) {
+		meta->link = PKTCAP_LINK_ETHER;
+	} else {
+		meta->link = PKTCAP_LINK_RAW;
+		meta->protocol = ntohs(skb->protocol);
+	}
+	if (skb_vlan_tag_present(skb)) {
+		meta->vlan_present = 1;
+		meta->vlan_tci = skb_vlan_tag_get(skb);
+	}
+}
+
+void pktcap_meter_rx(struct pktcap_hook *h, struct sk_buff *skb, u8 dir)
+{
+	struct pktcap_meter *m = h->owner;
+	struct pktcap_meter_stats *st = this_cpu_ptr(m->pn->meter_stats);
+	struct pktcap_parse_meta meta;
+	struct pktcap_flow_key key;
+	struct pktcap_flow_pkt p;
+	u8 buf[PKTCAP_PARSE_MAX];
+	struct pktcap_flow *f;
+	const u8 *frame;
+	unsigned int len;
+	bool reverse = false;
+	int mac_off = 0, res;
+	u64 now;
+	u32 b;
+
+	if (sampled_out(m)) {
+		stats_add(st, &st->sampled_out, 1);
+		return;
+	}
+	if (skb_mac_header_was_set(skb))
+		mac_off = max_t(int, skb->data - skb_mac_header(skb), 0);
+	parse_meta(skb, h, dir, mac_off, &meta);
+	frame = frame_head(skb, mac_off, buf, &len);
+	res = pktcap_flow_parse(frame, len, &meta, &key, &p);
+	if (m->cfg.bidirectional)
+		reverse = canonicalize(&key);
+	b = flow_hash(m, &key) & (m->nr_buckets - 1);
+	now = ktime_get_real_ns();
+
+	for (;;) {
+		f = lookup(m, b, &key);
+		if (!f)
+			f = flow_create(m, b, &key, reverse, now);
+		if (!f) {
+			stats_add(st, &st->alloc_failed, 1);
+			return;
+		}
+		spin_lock(&f->lock);
+		if (!f->dead)
+			break;
+		spin_unlock(&f->lock);
+	}
+	flow_count(f, &p, reverse != f->swapped, now);
+	spin_unlock(&f->lock);
+
+	u64_stats_update_begin(&st->syncp);
+	u64_stats_inc(&st->packets);
+	u64_stats_add(&st->bytes, p.l3_len);
+	if (res != PKTCAP_PARSE_OK)
+		u64_stats_inc(&st->parse[res]);
+	u64_stats_update_end(&st->syncp);
+}
+
+static u8 expiry_reason(const struct pktcap_meter *m,
+			const struct pktcap_flow *f, u64 now, bool force)
+{
+	u64 last = READ_ONCE(f->last_ns);
+
+	if (force)
+		return PKTCAP_FLOW_END_FORCED;
+	if (READ_ONCE(f->end))
+		return PKTCAP_FLOW_END_EOF;
+	if (now > last && now - last >= (u64)m->cfg.inactive_timeout * NSEC_PER_SEC)
+		return PKTCAP_FLOW_END_IDLE;
+	if (now > f->first_ns &&
+	    now - f->first_ns >= (u64)m->cfg.active_timeout * NSEC_PER_SEC)
+		return PKTCAP_FLOW_END_ACTIVE;
+	return 0;
+}
+
+/*
+ * Removes up to @max due flows of bucket @b into @out. Sending may sleep,
+ * so it happens in the caller, after the RCU walk.
+ */
+static unsigned int expire_bucket(struct pktcap_meter *m, u32 b, u64 now,
+				  bool force, struct pktcap_flow_snap *out,
+				  unsigned int max)
+{
+	struct pktcap_meter_stats *st;
+	struct pktcap_flow *f;
+	unsigned int n = 0;
+	u8 reason;
+
+	rcu_read_lock();
+	/* hlist_del_rcu() leaves ->next intact, so the walk may go on. */
+	hlist_for_each_entry_rcu(f, &m->buckets[b], node) {
+		reason = expiry_reason(m, f, now, force);
+		if (!reason)
+			continue;
+		spin_lock_bh(bucket_lock(m, b));
+		if (flow_remove(m, f, reason, &out[n]))
+			n++;
+		spin_unlock_bh(bucket_lock(m, b));
+		if (n == max)
+			break;
+	}
+	rcu_read_unlock();
+
+	st = get_cpu_ptr(m->pn->meter_stats);
+	u64_stats_update_begin(&st->syncp);
+	for (reason = 0; reason < n; reason++)
+		u64_stats_inc(&st->expired[out[reason].reason]);
+	u64_stats_update_end(&st->syncp);
+	put_cpu_ptr(m->pn->meter_stats);
+	return n;
+}
+
+/* Sending may sleep, so each snapshot is taken out of the queue first. */
+static void drain_queues(struct pktcap_meter *m)
+{
+	struct pktcap_flow_snap s;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct pktcap_flow_queue *q = per_cpu_ptr(m->queues, cpu);
+
+		spin_lock_bh(&q->lock);
+		while (q->n) {
+			s = q->snap[--q->n];
+			spin_unlock_bh(&q->lock);
+			pktcap_export_flow(m, &s);
+			spin_lock_bh(&q->lock);
+		}
+		spin_unlock_bh(&q->lock);
+	}
+}
+
+/*
+ * Ends the flows that are due (all of them with @force), drains the
+ * eviction queues and sends what was collected. Runs in the worker, or
+ * when the meter stops after the worker was cancelled, never both.
+ */
+void pktcap_meter_expire(struct pktcap_meter *m, bool force)
+{
+	struct pktcap_flow_snap out[4];
+	u64 now = ktime_get_real_ns();
+	unsigned int n, i;
+	u32 b;
+
+	drain_queues(m);
+	for (b = 0; b < m->nr_buckets; b++) {
+		do {
+			n = expire_bucket(m, b, now, force, out, ARRAY_SIZE(out));
+			for (i = 0; i < n; i++)
+				pktcap_export_flow(m, &out[i]);
+		} while (n == ARRAY_SIZE(out));
+		if (!(b & 255))
+			cond_resched();
+	}
+	drain_queues(m);
+	pktcap_export_flush(m);
+}
+
+/* Flows and packets in the table now, for METRICS. */
+void pktcap_meter_active(struct pktcap_meter *m, u64 *flows, u64 *packets)
+{
+	struct pktcap_flow *f;
+	u32 b;
+
+	*flows = 0;
+	*packets = 0;
+	for (b = 0; b < m->nr_buckets; b++) {
+		rcu_read_lock();
+		hlist_for_each_entry_rcu(f, &m->buckets[b], node) {
+			spin_lock_bh(&f->lock);
+			if (!f->dead) {
+				(*flows)++;
+				*packets += f->packets + f->rev_packets;
+			}
+			spin_unlock_bh(&f->lock);
+		}
+		rcu_read_unlock();
+		if (!(b & 255))
+			cond_resched();
+	}
+}
+
+static void meter_work(struct work_struct *w)
+{
+	struct pktcap_meter *m = container_of(to_delayed_work(w),
+					      struct pktcap_meter, work);
+
+	pktcap_meter_expire(m, false);
+	if (!READ_ONCE(m->stopping))
+		mod_delayed_work(system_wq, &m->work, HZ);
+}
+
+struct pktcap_meter *pktcap_meter_alloc(struct pktcap_net *pn,
+					const struct pktcap_meter_cfg *cfg,
+					unsigned int nr_devs)
+{
+	struct pktcap_meter *m;
+	u32 i;
+
+	m = kzalloc(struct_size(m, hooks, nr_devs), GFP_KERNEL);
+	if (!m)
+		return NULL;
+	m->pn = pn;
+	m->cfg = *cfg;
+	m->seed = get_random_u32();
+	m->nr_buckets = roundup_pow_of_two(max(cfg->max_flows, 1024U));
+	m->lock_mask = min(m->nr_buckets, 1024U) - 1;
+	INIT_DELAYED_WORK(&m->work, meter_work);
+	m->buckets = kvcalloc(m->nr_buckets, sizeof(*m->buckets), GFP_KERNEL_ACCOUNT);
+	m->locks = kcalloc(m->lock_mask + 1, sizeof(*m->locks), GFP_KERNEL);
+	m->queues = alloc_percpu(struct pktcap_flow_queue);
+	m->sample_ctr = alloc_percpu(u32);
+	m->evict_cursor = alloc_percpu(u32);
+	if (!m->buckets || !m->locks || !m->queues || !m->sample_ctr ||
+	    !m->evict_cursor) {
+		pktcap_meter_free(m);
+		return NULL;
+	}
+	for (i = 0; i <= m->lock_mask; i++)
+		spin_lock_init(&m->locks[i]);
+	for_each_possible_cpu(i) {
+		spin_lock_init(&per_cpu_ptr(m->queues, i)->lock);
+		*per_cpu_ptr(m->evict_cursor, i) = get_random_u32();
+	}
+	return m;
+}
+
+/* The table must be empty and the worker stopped. */
+void pktcap_meter_free(struct pktcap_meter *m)
+{
+	free_percpu(m->evict_cursor);
+	free_percpu(m->sample_ctr);
+	free_percpu(m->queues);
+	kfree(m->locks);
+	kvfree(m->buckets);
+	kfree(m);
+}
+
+int __init pktcap_flow_cache_init(void)
+{
+	pktcap_flow_cache = KMEM_CACHE(pktcap_flow, SLAB_HWCACHE_ALIGN);
+	return pktcap_flow_cache ? 0 : -ENOMEM;
+}
+
+void pktcap_flow_cache_exit(void)
+{
+	/* Flows freed by call_rcu() must be gone before their cache. */
+	rcu_barrier();
+	kmem_cache_destroy(pktcap_flow_cache);
+}

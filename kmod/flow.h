@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The flow meter of a network namespace: table, packet path, expiry and
+ * delivery of expired flows.
+ *
+ * Conservation, the property the tests prove: every packet the meter
+ * counts in FLOW_PACKETS is added to exactly one flow generation, and
+ * every generation ends exactly once, either still in the table (active),
+ * waiting in a queue (pending), multicast (delivered) or counted lost. So
+ *   flow_packets == active + pending + delivered + lost
+ * and pending is zero at a quiet moment.
+ */
+#ifndef _PKTCAP_FLOW_H
+#define _PKTCAP_FLOW_H
+
+#include <linux/pktcap.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
+#include "flow_parse.h"
+#include "hook.h"
+
+/**
+ * struct pktcap_flow - one flow in the table, 128 bytes on production
+ *	kernels (no lock debugging)
+ * @node: bucket chain, walked under RCU
+ * @lock: the counters, @dead and @end. A packet that finds the flow
+ *	dead retries its lookup, so no packet is added to a flow after its
+ *	final values were taken
+ * @dead: removed from the table; its values went into a snapshot
+ * @end: TCP FIN or RST seen: expire at the next scan
+ * @swapped: biflow whose initiator is @key.dst
+ * @frag: fragments were seen
+ * @tcp_flags: OR of TCP flags, initiator direction
+ * @rev_tcp_flags: OR of TCP flags, reverse direction (biflows)
+ * @ttl_min: smallest TTL or hop limit
+ * @ttl_max: largest
+ * @key: the key; for biflows the canonical orientation
+ * @packets: packets, initiator direction
+ * @bytes: bytes, initiator direction
+ * @first_ns: CLOCK_REALTIME of the first packet
+ * @last_ns: CLOCK_REALTIME of the last packet
+ * @rev_packets: reverse direction (biflows)
+ * @rev_bytes: reverse direction (biflows)
+ * @rcu: frees the flow; overlays the reverse counters, which nobody
+ *	reads once @dead is set
+ */
+struct pktcap_flow {
+	struct hlist_node node;
+	spinlock_t lock;
+	u8 dead;
+	u8 end;
+	u8 swapped;
+	u8 frag;
+	u8 tcp_flags;
+	u8 rev_tcp_flags;
+	u8 ttl_min;
+	u8 ttl_max;
+	struct pktcap_flow_key key;
+	u64 packets;
+	u64 bytes;
+	u64 first_ns;
+	u64 last_ns;
+	union {
+		struct {
+			u64 rev_packets;
+			u64 rev_bytes;
+		};
+		struct rcu_head rcu;
+	};
+};
+
+/**
+ * struct pktcap_flow_snap - a flow's final values, as delivered
+ * @key: the key in initiator orientation
+ * @packets: see &struct pktcap_flow
+ * @bytes: likewise
+ * @rev_packets: likewise
+ * @rev_bytes: likewise
+ * @first_ns: likewise
+ * @last_ns: likewise
+ * @tcp_flags: likewise
+ * @rev_tcp_flags: likewise
+ * @ttl_min: likewise
+ * @ttl_max: likewise
+ * @reason: &enum pktcap_flow_end
+ * @frag: likewise
+ */
+struct pktcap_flow_snap {
+	struct pktcap_flow_key key;
+	u64 packets;
+	u64 bytes;
+	u64 rev_packets;
+	u64 rev_bytes;
+	u64 first_ns;
+	u64 last_ns;
+	u8 tcp_flags;
+	u8 rev_tcp_flags;
+	u8 ttl_min;
+	u8 ttl_max;
+	u8 reason;
+	u8 frag;
+};
+
+/**
+ * struct pktcap_meter_stats - per-CPU meter counters
+ * @syncp: consistent 64-bit reads on 32-bit machines
+ * @packets: packets added to flows
+ * @bytes: bytes added to flows
+ * @created: flows created
+ * @expired: flows ended, by &enum pktcap_flow_end (index 0 unused)
+ * @parse: parse results other than OK, by &enum pktcap_parse_result
+ * @sampled_out: packets skipped by sampling
+ * @alloc_failed: packets not metered: no memory or no room for a flow
+ * @queue_lost_flows: evicted flows lost because the CPU's queue was full
+ * @queue_lost_packets: packets in those flows
+ */
+struct pktcap_meter_stats {
+	struct u64_stats_sync syncp;
+	u64_stats_t packets;
+	u64_stats_t bytes;
+	u64_stats_t created;
+	u64_stats_t expired[PKTCAP_FLOW_END_RESOURCES + 1];
+	u64_stats_t parse[PKTCAP_PARSE_NR_RESULTS];
+	u64_stats_t sampled_out;
+	u64_stats_t alloc_failed;
+	u64_stats_t queue_lost_flows;
+	u64_stats_t queue_lost_packets;
+};
+
+/* Snapshots a CPU queues from the packet path (LRU evictions). */
+#define PKTCAP_FLOW_QUEUE_LEN	512
+
+/**
+ * struct pktcap_flow_queue - a CPU's evicted flows awaiting delivery
+ * @lock: taken by the owning CPU's packet path and by the worker
+ * @n: snapshots in @snap
+ * @snap: the snapshots
+ */
+struct pktcap_flow_queue {
+	spinlock_t lock;
+	unsigned int n;
+	struct pktcap_flow_snap snap[PKTCAP_FLOW_QUEUE_LEN];
+};
+
+struct pktcap_meter_cfg {
+	enum pktcap_backend_id backend;
+	u32 max_flows;
+	u32 active_timeout;
+	u32 inactive_timeout;
+	u32 sampling;
+	bool sampling_random;
+	bool bidirectional;
+};
+
+/**
+ * struct pktcap_meter - the flow meter of one namespace
+ * @pn: the namespace
+ * @cfg: settings, fixed while enabled
+ * @seed: hash seed
+ * @nr_buckets: a power of two
+ * @buckets: chains, under RCU
+ * @locks: bucket locks, striped: bucket i uses locks[i & lock_mask]
+ * @lock_mask: entries in @locks minus one
+ * @count: flows in the table
+ * @queues: per-CPU eviction queues
+ * @sample_ctr: per-CPU deterministic sampling counter
+ * @evict_cursor: per-CPU bucket where the next eviction search starts
+ * @work: expiry and delivery, every second or when a queue fills
+ * @stopping: set before the final flush so nothing re-arms @work
+ * @nr_hooks: entries in @hooks
+ * @hooks: one per device
+ */
+struct pktcap_meter {
+	struct pktcap_net *pn;
+	struct pktcap_meter_cfg cfg;
+	u32 seed;
+	u32 nr_buckets;
+	struct hlist_head *buckets;
+	spinlock_t *locks;
+	u32 lock_mask;
+	atomic_t count;
+	struct pktcap_flow_queue __percpu *queues;
+	u32 __percpu *sample_ctr;
+	u32 __percpu *evict_cursor;
+	struct delayed_work work;
+	bool stopping;
+	unsigned int nr_hooks;
+	struct pktcap_hook hooks[];
+};
+
+/* flow.c */
+struct pktcap_meter *pktcap_meter_alloc(struct pktcap_net *pn,
+					const struct pktcap_meter_cfg *cfg,
+					unsigned int nr_devs);
+void pktcap_meter_free(struct pktcap_meter *m);
+void pktcap_meter_rx(struct pktcap_hook *h, struct sk_buff *skb, u8 dir);
+void pktcap_meter_expire(struct pktcap_meter *m, bool force);
+void pktcap_meter_active(struct pktcap_meter *m, u64 *flows, u64 *packets);
+int pktcap_flow_cache_init(void);
+void pktcap_flow_cache_exit(void);
+
+/* Takes the snapshot of a flow being removed; caller holds @f->lock. */
+void pktcap_flow_snapshot(const struct pktcap_flow *f, u8 reason,
+			  struct pktcap_flow_snap *s);
+
+/* flow_export.c: batches of expired flows on the "flows" group */
+void pktcap_export_flow(struct pktcap_meter *m,
+			const struct pktcap_flow_snap *s);
+void pktcap_export_flush(struct pktcap_meter *m);
+int pktcap_flow_fill(struct sk_buff *skb, int type,
+		     const struct pktcap_flow_snap *s, u32 sampling);
+
+#endif /* _PKTCAP_FLOW_H */
