@@ -18,6 +18,7 @@
 #include <asm/byteorder.h>
 #include <asm/barrier.h>
 #else /* host */
+#include <assert.h>		/* static_assert(), as <linux/build_bug.h> */
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
