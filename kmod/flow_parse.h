@@ -132,15 +132,15 @@ struct pktcap_flow_key {
 };
 
 #define PKTCAP_FLOW_KEY_SIZE	48
-_Static_assert(sizeof(struct pktcap_flow_key) == PKTCAP_FLOW_KEY_SIZE,
-	       "struct pktcap_flow_key has a padding hole");
+static_assert(sizeof(struct pktcap_flow_key) == PKTCAP_FLOW_KEY_SIZE,
+	      "struct pktcap_flow_key has a padding hole");
 
 /* &pktcap_flow_pkt.flags */
-#define PKTCAP_PKT_F_L3		(1U << 0)	/* IP header parsed: addresses, proto, dscp, ttl */
-#define PKTCAP_PKT_F_L4		(1U << 1)	/* ports or ICMP type/code read */
-#define PKTCAP_PKT_F_TCP_FLAGS	(1U << 2)	/* tcp_flags valid */
-#define PKTCAP_PKT_F_FRAG	(1U << 3)	/* an IP fragment (MF set or offset != 0) */
-#define PKTCAP_PKT_F_FRAG_LATER	(1U << 4)	/* offset != 0: no L4 header, ports 0 */
+#define PKTCAP_PKT_F_L3		0x01	/* IP header parsed: addresses, proto, dscp, ttl */
+#define PKTCAP_PKT_F_L4		0x02	/* ports or ICMP type/code read */
+#define PKTCAP_PKT_F_TCP_FLAGS	0x04	/* tcp_flags valid */
+#define PKTCAP_PKT_F_FRAG	0x08	/* an IP fragment (MF set or offset != 0) */
+#define PKTCAP_PKT_F_FRAG_LATER	0x10	/* offset != 0: no L4 header, ports 0 */
 
 /**
  * struct pktcap_flow_pkt - per-packet values the meter accumulates
@@ -165,8 +165,8 @@ struct pktcap_flow_pkt {
 };
 
 #define PKTCAP_FLOW_PKT_SIZE	12
-_Static_assert(sizeof(struct pktcap_flow_pkt) == PKTCAP_FLOW_PKT_SIZE,
-	       "struct pktcap_flow_pkt has a padding hole");
+static_assert(sizeof(struct pktcap_flow_pkt) == PKTCAP_FLOW_PKT_SIZE,
+	      "struct pktcap_flow_pkt has a padding hole");
 
 int pktcap_flow_parse(const u8 *frame, unsigned int len,
 		      const struct pktcap_parse_meta *meta,
