@@ -33,6 +33,12 @@ static const struct pk_field backend_fields[] = {
 static const struct pk_attrs backend_attrs =
 	PK_ATTRS(backend_fields, PKTCAP_A_BACKEND_MAX);
 
+static const struct pk_field reply_fields[] = {
+	{ PKTCAP_A_BACKEND, PK_F_NEST, NULL, NULL },
+};
+
+static const struct pk_attrs reply_attrs = PK_ATTRS(reply_fields, PKTCAP_A_MAX);
+
 static int add_backend(struct backends *b, const struct nlattr *nest)
 {
 	struct nlattr *tb[PKTCAP_A_BACKEND_MAX + 1];
@@ -60,10 +66,10 @@ static int add_backend(struct backends *b, const struct nlattr *nest)
 static int on_reply(const struct nlmsghdr *nlh, void *arg)
 {
 	const struct genlmsghdr *gnlh = nlmsg_data(nlh);
-	struct nlattr *nla;
+	struct nlattr *tb[PKTCAP_A_MAX + 1], *nla;
 	int rem, err;
 
-	if (!genlmsg_valid_hdr((struct nlmsghdr *)nlh, 0))
+	if (pk_attrs_parse(&reply_attrs, nlh, tb))
 		return -EBADMSG;
 	nla_for_each_attr(nla, genlmsg_attrdata(gnlh, 0),
 			  genlmsg_attrlen(gnlh, 0), rem) {
@@ -85,15 +91,14 @@ static const char *dirs_text(unsigned int dirs)
 
 static void print_text(const struct backends *b)
 {
-	int w = 12;
-	size_t i;
+	size_t i, w = 12;
 
 	for (i = 0; i < b->n; i++)
-		if ((int)strlen(b->v[i].name) + 2 > w)
+		if (strlen(b->v[i].name) + 2 > w)
 			w = strlen(b->v[i].name) + 2;
-	printf("%-*s%-11s%s\n", w, "NAME", "AVAILABLE", "DIRECTIONS");
+	printf("%-*s%-11s%s\n", (int)w, "NAME", "AVAILABLE", "DIRECTIONS");
 	for (i = 0; i < b->n; i++)
-		printf("%-*s%-11s%s\n", w, b->v[i].name,
+		printf("%-*s%-11s%s\n", (int)w, b->v[i].name,
 		       b->v[i].available ? "yes" : "no", dirs_text(b->v[i].dirs));
 }
 

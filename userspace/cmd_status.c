@@ -45,16 +45,6 @@ static const struct pk_field cap_fields[] = {
 };
 static const struct pk_attrs cap_attrs = PK_ATTRS(cap_fields, PKTCAP_A_CAPTURE_MAX);
 
-static int parse_nest(const struct pk_attrs *a, const struct nlattr *nest,
-		      struct nlattr **tb)
-{
-	if (!nest) {
-		memset(tb, 0, sizeof(*tb) * (a->maxtype + 1));
-		return 0;
-	}
-	return pk_attrs_parse_nested(a, nest, tb);
-}
-
 /* Validate the whole reply before printing anything. */
 static int status_parse(const struct nlmsghdr *nlh, struct status *st)
 {
@@ -63,8 +53,8 @@ static int status_parse(const struct nlmsghdr *nlh, struct status *st)
 	if (pk_attrs_parse(&top_attrs, nlh, st->tb))
 		return -EBADMSG;
 	cap = st->tb[PKTCAP_A_CAPTURE];
-	if (parse_nest(&mod_attrs, st->tb[PKTCAP_A_MODULE], st->mod) ||
-	    parse_nest(&cap_attrs, cap, st->cap) ||
+	if (pk_attrs_parse_opt(&mod_attrs, st->tb[PKTCAP_A_MODULE], st->mod) ||
+	    pk_attrs_parse_opt(&cap_attrs, cap, st->cap) ||
 	    (cap && status_devices_valid(cap, PKTCAP_A_CAPTURE_DEVICE)))
 		return -EBADMSG;
 	return status_extra_parse(st);
@@ -121,22 +111,29 @@ static int print_json(const struct pk_ctx *ctx, const struct status *st)
 	return 0;
 }
 
+int status_show_reply(const struct pk_ctx *ctx, const struct nlmsghdr *reply)
+{
+	struct status st;
+	int err;
+
+	err = status_parse(reply, &st);
+	if (err)
+		return pk_err_errno("status", err, NULL);
+	if (ctx->json)
+		return print_json(ctx, &st);
+	print_text(&st);
+	return 0;
+}
+
 static int show(const struct pk_ctx *ctx, struct pk_nl *nl)
 {
 	struct nlmsghdr *reply;
-	struct status st;
 	int err, rc;
 
 	err = pk_nl_query(nl, pk_nl_req(PKTCAP_CMD_STATUS, 0), &reply);
 	if (err)
 		return pk_nl_perror(nl, "status", err);
-	err = status_parse(reply, &st);
-	if (err)
-		rc = pk_err_errno("status", err, NULL);
-	else if (ctx->json)
-		rc = print_json(ctx, &st);
-	else
-		print_text(&st), rc = 0;
+	rc = status_show_reply(ctx, reply);
 	free(reply);
 	return rc;
 }

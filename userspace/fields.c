@@ -45,6 +45,16 @@ int pk_attrs_parse_nested(const struct pk_attrs *a, const struct nlattr *nest,
 	return pk_nl_parse_nested(nest, tb, a->maxtype, pol);
 }
 
+int pk_attrs_parse_opt(const struct pk_attrs *a, const struct nlattr *nest,
+		       struct nlattr **tb)
+{
+	if (!nest) {
+		memset(tb, 0, (a->maxtype + 1) * sizeof(tb[0]));
+		return 0;
+	}
+	return pk_attrs_parse_nested(a, nest, tb);
+}
+
 int pk_attrs_parse(const struct pk_attrs *a, const struct nlmsghdr *nlh,
 		   struct nlattr **tb)
 {

@@ -62,9 +62,17 @@ int pk_attrs_parse_nested(const struct pk_attrs *a, const struct nlattr *nest,
 int pk_attrs_parse(const struct pk_attrs *a, const struct nlmsghdr *nlh,
 		   struct nlattr **tb);
 
+/* Like pk_attrs_parse_nested(), but a missing nest (NULL) clears tb. */
+int pk_attrs_parse_opt(const struct pk_attrs *a, const struct nlattr *nest,
+		       struct nlattr **tb);
+
 /* Every present printable field as "<indent>label: value" lines. */
 void pk_attrs_text(const struct pk_attrs *a, struct nlattr *const *tb,
 		   FILE *out, int indent);
+/* Like pk_attrs_parse_nested(), but a missing nest (NULL) clears tb. */
+int pk_attrs_parse_opt(const struct pk_attrs *a, const struct nlattr *nest,
+		       struct nlattr **tb);
+
 /* Every present printable field as a key/value in the open JSON object. */
 void pk_attrs_json(const struct pk_attrs *a, struct nlattr *const *tb,
 		   struct pk_json *j);

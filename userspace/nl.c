@@ -311,12 +311,30 @@ int pk_nl_fd(const struct pk_nl *nl)
 	return nl_socket_get_fd(nl->sk);
 }
 
+/*
+ * The attributes fill exactly len bytes (the last one's padding may be
+ * missing): libnl's nla_parse() silently stops at the first bad header.
+ */
+static bool attrs_exact(struct nlattr *head, int len)
+{
+	struct nlattr *nla;
+	int rem;
+
+	nla_for_each_attr(nla, head, len, rem)
+		;
+	return rem <= 0 && rem > -NLA_ALIGNTO;
+}
+
 int pk_nl_parse(const struct nlmsghdr *nlh, struct nlattr **tb, int maxtype,
 		const struct nla_policy *policy)
 {
-	/* libnl's prototype lacks const; it does not modify the message. */
-	if (genlmsg_parse((struct nlmsghdr *)nlh, 0, tb, maxtype,
-			  (struct nla_policy *)policy) < 0)
+	/* libnl's prototypes lack const; they do not modify the message. */
+	struct nlmsghdr *h = (struct nlmsghdr *)nlh;
+
+	if (!genlmsg_valid_hdr(h, 0) ||
+	    !attrs_exact(genlmsg_attrdata(nlmsg_data(h), 0),
+			 genlmsg_attrlen(nlmsg_data(h), 0)) ||
+	    genlmsg_parse(h, 0, tb, maxtype, (struct nla_policy *)policy) < 0)
 		return -EBADMSG;
 	return 0;
 }
@@ -324,8 +342,10 @@ int pk_nl_parse(const struct nlmsghdr *nlh, struct nlattr **tb, int maxtype,
 int pk_nl_parse_nested(const struct nlattr *nest, struct nlattr **tb,
 		       int maxtype, const struct nla_policy *policy)
 {
-	if (nla_parse_nested(tb, maxtype, (struct nlattr *)nest,
-			     (struct nla_policy *)policy) < 0)
+	struct nlattr *n = (struct nlattr *)nest;
+
+	if (!attrs_exact(nla_data(n), nla_len(n)) ||
+	    nla_parse_nested(tb, maxtype, n, (struct nla_policy *)policy) < 0)
 		return -EBADMSG;
 	return 0;
 }

@@ -86,7 +86,8 @@ int pk_nl_fd(const struct pk_nl *nl);
 /*
  * Parse a reply's attributes (after the genl header) or a nest with a
  * libnl policy. Attributes beyond maxtype are ignored (newer kernels);
- * known ones that do not match the policy give -EBADMSG.
+ * known ones that do not match the policy, or attributes that do not
+ * exactly fill the message or nest, give -EBADMSG.
  */
 int pk_nl_parse(const struct nlmsghdr *nlh, struct nlattr **tb, int maxtype,
 		const struct nla_policy *policy);

@@ -19,6 +19,14 @@ struct status {
 	struct nlattr *enc[PKTCAP_A_ENCRYPTION_MAX + 1];
 };
 
+struct pk_ctx;
+
+/*
+ * Validate a STATUS reply and print it as text or JSON on stdout; nothing
+ * is printed if it is malformed. Returns the exit status (0 or 1).
+ */
+int status_show_reply(const struct pk_ctx *ctx, const struct nlmsghdr *reply);
+
 /* Validate every PKTCAP_A_*_DEVICE nest of type `type` in nest. */
 int status_devices_valid(const struct nlattr *nest, int type);
 void status_devices_text(const struct nlattr *nest, int type, FILE *out);

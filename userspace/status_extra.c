@@ -119,24 +119,13 @@ void status_devices_json(const struct nlattr *nest, int type, struct pk_json *j)
 	pk_json_arr_close(j);
 }
 
-/* Parse an optional nest; tb is all NULL if it is absent. */
-static int parse_opt(const struct pk_attrs *a, const struct nlattr *nest,
-		     struct nlattr **tb)
-{
-	if (!nest) {
-		memset(tb, 0, sizeof(*tb) * (a->maxtype + 1));
-		return 0;
-	}
-	return pk_attrs_parse_nested(a, nest, tb);
-}
-
 int status_extra_parse(struct status *st)
 {
 	const struct nlattr *fm = st->tb[PKTCAP_A_FLOW_METER];
 
-	if (parse_opt(&fm_attrs, fm, st->fm) ||
-	    parse_opt(&exp_attrs, st->tb[PKTCAP_A_EXPORT], st->exp) ||
-	    parse_opt(&enc_attrs, st->tb[PKTCAP_A_ENCRYPTION], st->enc))
+	if (pk_attrs_parse_opt(&fm_attrs, fm, st->fm) ||
+	    pk_attrs_parse_opt(&exp_attrs, st->tb[PKTCAP_A_EXPORT], st->exp) ||
+	    pk_attrs_parse_opt(&enc_attrs, st->tb[PKTCAP_A_ENCRYPTION], st->enc))
 		return -EBADMSG;
 	return fm ? status_devices_valid(fm, PKTCAP_A_FLOW_METER_DEVICE) : 0;
 }
