@@ -2,7 +2,7 @@
 /*
  * pktcapctl's command line: the parser (userspace/args.c) in-process, the
  * built binary through fork/exec, the one-line error format (err.c) and
- * extended ACK parsing (extack.c).
+ * extended ACK parsing (extack.c), and status output from synthetic replies.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "err.h"
 #include "extack.h"
+#include "status.h"
 
 /* ---- the parser, against a table of its own ---- */
 
@@ -426,6 +427,170 @@ TEST(done_message_error_and_extack)
 	EXPECT_STREQ("full", pk_extack_msg(nlh));
 	nlh->nlmsg_len = NLMSG_HDRLEN;
 	EXPECT_EQ(-EBADMSG, pk_nlmsg_error(nlh));
+}
+
+/* ---- status output from synthetic kernel replies ---- */
+
+static void put_device(struct nl_msg *m, int type, __u32 ifindex,
+		       const char *name, __u32 state)
+{
+	struct nlattr *dev = nla_nest_start(m, type);
+
+	nla_put_u32(m, PKTCAP_A_DEVICE_IFINDEX, ifindex);
+	nla_put_string(m, PKTCAP_A_DEVICE_IFNAME, name);
+	nla_put_u32(m, PKTCAP_A_DEVICE_STATE, state);
+	nla_put_u32(m, PKTCAP_A_DEVICE_LINKTYPE, 1);
+	nla_nest_end(m, dev);
+}
+
+/* A STATUS reply; running adds a capture session, extra a future attribute. */
+static struct nl_msg *status_reply(bool running, bool extra)
+{
+	struct nl_msg *m = nlmsg_alloc();
+	struct nlattr *nest;
+
+	genlmsg_put(m, 0, 0, 0x20, 0, 0, PKTCAP_CMD_STATUS, PKTCAP_GENL_VERSION);
+	nest = nla_nest_start(m, PKTCAP_A_MODULE);
+	nla_put_string(m, PKTCAP_A_MODULE_VERSION, "0.1.0");
+	nla_put_string(m, PKTCAP_A_MODULE_SRCVERSION, "0123456789ABCDEF");
+	nla_put_u8(m, PKTCAP_A_MODULE_SIG_VERIFIED, 0);
+	nla_put_u32(m, PKTCAP_A_MODULE_ABI_VERSION, PKTCAP_RING_ABI_VERSION);
+	if (extra)
+		nla_put_u64(m, PKTCAP_A_MODULE_MAX + 1, 42);
+	nla_nest_end(m, nest);
+	nest = nla_nest_start(m, PKTCAP_A_CAPTURE);
+	nla_put_u32(m, PKTCAP_A_CAPTURE_STATE, running);
+	if (running) {
+		nla_put_string(m, PKTCAP_A_CAPTURE_BACKEND, "ptype");
+		put_device(m, PKTCAP_A_CAPTURE_DEVICE, 2, "eth0", PKTCAP_DEV_ATTACHED);
+		put_device(m, PKTCAP_A_CAPTURE_DEVICE, 7, "veth\"1", PKTCAP_DEV_DETACHED);
+		nla_put_u32(m, PKTCAP_A_CAPTURE_SNAPLEN, 96);
+		nla_put_u32(m, PKTCAP_A_CAPTURE_RING_SIZE, PKTCAP_RING_SIZE_DEFAULT);
+		nla_put_u32(m, PKTCAP_A_CAPTURE_NR_RINGS, 2);
+		nla_put_u64(m, PKTCAP_A_CAPTURE_SESSION_ID, UINT64_MAX);
+		nla_put_u8(m, PKTCAP_A_CAPTURE_READER, 1);
+	}
+	nla_nest_end(m, nest);
+	if (extra) {
+		nest = nla_nest_start(m, PKTCAP_A_EXPORT);
+		nla_put_u8(m, PKTCAP_A_EXPORT_ENABLED, 1);
+		nla_put_u32(m, PKTCAP_A_EXPORT_VERSION, 10);
+		nla_put_string(m, PKTCAP_A_EXPORT_COLLECTOR, "192.0.2.1:4739");
+		nla_put_string(m, PKTCAP_A_EXPORT_COLLECTOR, "[2001:db8::1]:4739");
+		nla_nest_end(m, nest);
+		nla_put_u32(m, PKTCAP_A_MAX + 1, 1);	/* from a newer kernel */
+	}
+	return m;
+}
+
+struct shown {
+	int rc;
+	char out[8192];
+	char err[1024];
+};
+
+/* status_show_reply() with stdout and stderr captured. */
+static void show(struct shown *s, struct nl_msg *m, bool json)
+{
+	struct pk_ctx ctx = { .json = json };
+	FILE *out = tmpfile(), *err = tmpfile();
+	int o = dup(1), e = dup(2);
+
+	fflush(stdout);
+	dup2(fileno(out), 1);
+	dup2(fileno(err), 2);
+	s->rc = status_show_reply(&ctx, nlmsg_hdr(m));
+	fflush(stdout);
+	dup2(o, 1);
+	dup2(e, 2);
+	close(o);
+	close(e);
+	slurp(out, s->out, sizeof(s->out));
+	slurp(err, s->err, sizeof(s->err));
+	nlmsg_free(m);
+}
+
+/* Python checks the JSON document in s->out. */
+static int python_ok(const struct shown *s, const char *expr)
+{
+	char cmd[1024];
+	FILE *py;
+
+	snprintf(cmd, sizeof(cmd), "python3 -c 'import json,sys; "
+		 "d = json.load(sys.stdin); sys.exit(0 if (%s) else 1)'", expr);
+	py = popen(cmd, "w");
+	if (!py)
+		return 0;
+	fputs(s->out, py);
+	return pclose(py) == 0;
+}
+
+TEST(status_json_running)
+{
+	struct shown s;
+
+	show(&s, status_reply(true, true), true);
+	ASSERT_EQ(0, s.rc) TH_LOG("%s", s.err);
+	EXPECT_STREQ("", s.err);
+	EXPECT_TRUE(python_ok(&s,
+		"d[\"module\"] == {\"version\": \"0.1.0\", \"srcversion\": "
+		"\"0123456789ABCDEF\", \"signature_verified\": False, "
+		"\"abi_version\": 1} and "
+		"d[\"capture\"][\"state\"] == \"running\" and "
+		"d[\"capture\"][\"backend\"] == \"ptype\" and "
+		"d[\"capture\"][\"snaplen\"] == 96 and "
+		"d[\"capture\"][\"session_id\"] == 2**64 - 1 and "
+		"d[\"capture\"][\"reader\"] is True and "
+		"d[\"capture\"][\"devices\"] == ["
+		"{\"ifindex\": 2, \"name\": \"eth0\", \"linktype\": 1, \"state\": \"attached\"}, "
+		"{\"ifindex\": 7, \"name\": \"veth\\\"1\", \"linktype\": 1, \"state\": \"detached\"}] and "
+		"d[\"export\"][\"collectors\"] == [\"192.0.2.1:4739\", \"[2001:db8::1]:4739\"]"))
+		TH_LOG("%s", s.out);
+}
+
+TEST(status_json_idle)
+{
+	struct shown s;
+
+	show(&s, status_reply(false, false), true);
+	ASSERT_EQ(0, s.rc);
+	EXPECT_TRUE(python_ok(&s, "d[\"capture\"] == {\"state\": \"idle\"} and "
+			      "\"export\" not in d")) TH_LOG("%s", s.out);
+}
+
+TEST(status_text)
+{
+	struct shown s;
+
+	show(&s, status_reply(true, false), false);
+	ASSERT_EQ(0, s.rc);
+	EXPECT_NE(NULL, strstr(s.out, "module: pktcap\n  version: 0.1.0\n"));
+	EXPECT_NE(NULL, strstr(s.out, "\ncapture: running\n  backend: ptype\n"));
+	EXPECT_NE(NULL, strstr(s.out, "  device: eth0 (ifindex 2) attached\n"));
+	EXPECT_NE(NULL, strstr(s.out, "  device: veth\"1 (ifindex 7) detached\n"));
+	show(&s, status_reply(false, false), false);
+	EXPECT_NE(NULL, strstr(s.out, "capture: idle\n"));
+	EXPECT_EQ(NULL, strstr(s.out, "backend"));
+}
+
+/* A known attribute of the wrong size: one error line, no output. */
+TEST(status_malformed)
+{
+	struct nl_msg *m = status_reply(false, false);
+	struct nlattr *nest = nla_nest_start(m, PKTCAP_A_EXPORT);
+	struct shown s;
+
+	nla_put_u8(m, PKTCAP_A_EXPORT_VERSION, 10);	/* a u32 */
+	nla_nest_end(m, nest);
+	show(&s, m, true);
+	EXPECT_EQ(1, s.rc);
+	EXPECT_STREQ("", s.out);
+	EXPECT_STREQ("pktcapctl: status: malformed reply from the kernel\n", s.err);
+
+	m = status_reply(false, false);
+	nla_put_string(m, PKTCAP_A_MODULE, "not a nest");
+	show(&s, m, false);
+	EXPECT_EQ(1, s.rc);
 }
 
 TEST_HARNESS_MAIN
