@@ -23,15 +23,33 @@ static void usage_error(struct pk_args *a, const char *what, const char *why)
 	a->why = why;
 }
 
-/* A global option after the command: -j, --json, -p, --pretty, -h, --help. */
+/* Only global short options: "-j", "-jp", "-h"... */
+static bool late_cluster(const char *arg)
+{
+	return arg[0] == '-' && arg[1] && strspn(arg + 1, "jph") == strlen(arg + 1);
+}
+
+/*
+ * A global option after the command: --json, --pretty, --help or a
+ * cluster of -j, -p, -h. Commands therefore never define -j, -p or -h.
+ */
 static bool take_late_option(struct pk_args *a, const char *arg)
 {
-	if (!strcmp(arg, "-j") || !strcmp(arg, "--json"))
+	if (!strcmp(arg, "--json"))
 		a->ctx.json = true;
-	else if (!strcmp(arg, "-p") || !strcmp(arg, "--pretty"))
+	else if (!strcmp(arg, "--pretty"))
 		a->ctx.pretty = true;
-	else if (!strcmp(arg, "-h") || !strcmp(arg, "--help"))
+	else if (!strcmp(arg, "--help"))
 		a->action = PK_ACT_CMD_HELP;
+	else if (late_cluster(arg))
+		for (arg++; *arg; arg++) {
+			if (*arg == 'j')
+				a->ctx.json = true;
+			else if (*arg == 'p')
+				a->ctx.pretty = true;
+			else
+				a->action = PK_ACT_CMD_HELP;
+		}
 	else
 		return false;
 	return true;

@@ -10,7 +10,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Global options, valid before or after the command name. */
+/*
+ * Global options, valid before or after the command name. Commands must not
+ * define -j, -p or -h themselves.
+ */
 struct pk_ctx {
 	bool json;		/* -j/--json: one JSON document on stdout */
 	bool pretty;		/* -p/--pretty: indent the JSON */

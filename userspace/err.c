@@ -76,6 +76,9 @@ const char *pk_strerror(int err)
 
 int pk_err_errno(const char *what, int err, const char *extack)
 {
+	/* NL_SET_ERR_MSG_MOD() prefixes the module name: say it once. */
+	if (extack && !strncmp(extack, "pktcap: ", 8))
+		extack += 8;
 	if (extack && *extack)
 		pk_err(what, "%s", extack);
 	else

@@ -28,7 +28,8 @@ const char *pk_strerror(int err);
 
 /*
  * Report a failed operation: the kernel's extack message when there is one
- * (it is more precise than any errno), else pk_strerror(err). err is a
+ * (it is more precise than any errno; a "pktcap: " prefix from
+ * NL_SET_ERR_MSG_MOD is dropped), else pk_strerror(err). err is a
  * positive or negative errno. Returns 1, the exit status for runtime
  * errors, so that commands can "return pk_err_errno(...)".
  */

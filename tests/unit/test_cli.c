@@ -68,6 +68,14 @@ TEST(json_before_and_after_command)
 	EXPECT_STREQ("on", a.argv[1]);
 	EXPECT_STREQ("--x", a.argv[2]);
 
+	PARSE(&a, "status", "-pj");
+	EXPECT_TRUE(a.ctx.json && a.ctx.pretty);
+	EXPECT_EQ(1, a.argc);
+
+	PARSE(&a, "status", "-jx");	/* not only global letters: the command's */
+	EXPECT_FALSE(a.ctx.json);
+	EXPECT_EQ(2, a.argc);
+
 	PARSE(&a, "status");
 	EXPECT_FALSE(a.ctx.json);
 }
@@ -307,6 +315,7 @@ static void err_eperm(void) { pk_err_errno("start", -EPERM, NULL); }
 static void err_eacces(void) { pk_err_errno("start", EACCES, NULL); }
 static void err_family(void) { pk_err_errno("pktcap", PK_ENOFAMILY, NULL); }
 static void err_extack(void) { pk_err_errno("eth9", EINVAL, "snaplen above 65535"); }
+static void err_extack_mod(void) { pk_err_errno("stop", ENOENT, "pktcap: no capture session is running"); }
 static void err_strerror(void) { pk_err_errno("flows", EBUSY, NULL); }
 static void err_multiline(void) { pk_err("x", "two\nlines\n"); }
 static void err_nowhat(void) { pk_err(NULL, "%s %d", "n", 1); }
@@ -322,6 +331,8 @@ TEST(error_lines_exact)
 	EXPECT_STREQ("pktcapctl: pktcap: module not loaded (modprobe pktcap)\n",
 		     capture_stderr(err_family));
 	EXPECT_STREQ("pktcapctl: eth9: snaplen above 65535\n", capture_stderr(err_extack));
+	EXPECT_STREQ("pktcapctl: stop: no capture session is running\n",
+		     capture_stderr(err_extack_mod));
 	EXPECT_STREQ("pktcapctl: flows: Device or resource busy\n",
 		     capture_stderr(err_strerror));
 	EXPECT_STREQ("pktcapctl: x: two lines\n", capture_stderr(err_multiline));
