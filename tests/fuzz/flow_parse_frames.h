@@ -352,6 +352,7 @@ static const struct fpf_frame fpf_frames[] = {
  *           length, 1 frame length + extra, 2 extra (may be below the frame
  *           length), 3 zero; bits 5-6 meta.protocol: 0 none, 1 IPv4,
  *           2 IPv6, 3 bytes 3-4
+ *           bit 7 an unknown link type (2)
  *   bytes 1-2: out-of-band VLAN TCI, big endian
  *   bytes 3-4: meta.protocol, big endian
  *   bytes 5-6: extra, big endian
@@ -361,6 +362,7 @@ static const struct fpf_frame fpf_frames[] = {
 #define FPF_IN_RAW	0x01
 #define FPF_IN_OUT	0x02
 #define FPF_IN_VLAN	0x04
+#define FPF_IN_BADLINK	0x80
 
 static inline void fpf_decode(const u8 *in, unsigned int frame_len,
 			      struct pktcap_parse_meta *m)
@@ -369,6 +371,8 @@ static inline void fpf_decode(const u8 *in, unsigned int frame_len,
 
 	memset(m, 0, sizeof(*m));
 	m->link = in[0] & FPF_IN_RAW ? PKTCAP_LINK_RAW : PKTCAP_LINK_ETHER;
+	if (in[0] & FPF_IN_BADLINK)
+		m->link = 2;
 	m->direction = in[0] & FPF_IN_OUT ? 1 : 0;
 	m->vlan_present = in[0] & FPF_IN_VLAN ? 1 : 0;
 	m->vlan_tci = (u16)(in[1] << 8 | in[2]);
