@@ -23,8 +23,10 @@
 #define FPF_DB8(last) \
 	0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, last
 
-/* 54 bytes. IPv4 TCP 192.0.2.1:40000 -> 198.51.100.7:80, DSCP 46, TTL 64,
- * flags CWR|ECE|SYN (0xc2), total length 40. */
+/*
+ * 54 bytes. IPv4 TCP 192.0.2.1:40000 -> 198.51.100.7:80, DSCP 46, TTL 64,
+ * flags CWR|ECE|SYN (0xc2), total length 40.
+ */
 static const u8 fpf_v4_tcp[] = {
 	FPF_ETH(0x08, 0x00),
 	/* IHL 5, TOS 0xb8, total 40, id 0x1234, DF, TTL 64, TCP, csum */
@@ -38,8 +40,10 @@ static const u8 fpf_v4_tcp[] = {
 	0x00, 0x00, 0x00, 0x00,
 };
 
-/* 60 bytes (14 of them Ethernet padding). IPv4 UDP 10.0.0.1:53 ->
- * 10.0.0.2:54321, TOS 0, TTL 255, total length 32. */
+/*
+ * 60 bytes (14 of them Ethernet padding). IPv4 UDP 10.0.0.1:53 ->
+ * 10.0.0.2:54321, TOS 0, TTL 255, total length 32.
+ */
 static const u8 fpf_v4_udp_pad[] = {
 	FPF_ETH(0x08, 0x00),
 	0x45, 0x00, 0x00, 0x20, 0x00, 0x01, 0x00, 0x00,
@@ -82,8 +86,10 @@ static const u8 fpf_v4_udplite[] = {
 	0x04, 0xd2, 0x16, 0x2e, 0x00, 0x08, 0x00, 0x00,
 };
 
-/* 74 bytes. IPv6 TCP 2001:db8::1:50000 -> 2001:db8::2:443, traffic class
- * 0x28 (DSCP 10), flow label 0x12345, hop limit 63, PSH|ACK. */
+/*
+ * 74 bytes. IPv6 TCP 2001:db8::1:50000 -> 2001:db8::2:443, traffic class
+ * 0x28 (DSCP 10), flow label 0x12345, hop limit 63, PSH|ACK.
+ */
 static const u8 fpf_v6_tcp[] = {
 	FPF_ETH(0x86, 0xdd),
 	/* version 6, tc 0x28, flow 0x12345, payload 20, TCP, hlim 63 */
@@ -115,8 +121,10 @@ static const u8 fpf_v6_icmp6[] = {
 	0x80, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x01,
 };
 
-/* 110 bytes. IPv6, hop-by-hop (8) + destination options (16) + routing
- * (24, an SRH with one segment) + UDP 12345 -> 53. Payload 56, hlim 64. */
+/*
+ * 110 bytes. IPv6, hop-by-hop (8) + destination options (16) + routing
+ * (24, an SRH with one segment) + UDP 12345 -> 53. Payload 56, hlim 64.
+ */
 static const u8 fpf_v6_ext[] = {
 	FPF_ETH(0x86, 0xdd),
 	0x60, 0x00, 0x00, 0x00, 0x00, 0x38, 0x00, 0x40,
@@ -150,8 +158,10 @@ static const u8 fpf_v6_ah[] = {
 	0x00, 0x00, 0x00, 0x00,
 };
 
-/* 66 bytes. IPv4 first fragment (MF, offset 0) of a UDP datagram
- * 192.0.2.1:4000 -> 192.0.2.2:5000, total length 52. */
+/*
+ * 66 bytes. IPv4 first fragment (MF, offset 0) of a UDP datagram
+ * 192.0.2.1:4000 -> 192.0.2.2:5000, total length 52.
+ */
 static const u8 fpf_v4_frag_first[] = {
 	FPF_ETH(0x08, 0x00),
 	0x45, 0x00, 0x00, 0x34, 0x77, 0x77, 0x20, 0x00,
@@ -164,9 +174,11 @@ static const u8 fpf_v4_frag_first[] = {
 	0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55,
 };
 
-/* 60 bytes (2 padding). IPv4 later fragment (offset 185 * 8 = 1480, MF
+/*
+ * 60 bytes (2 padding). IPv4 later fragment (offset 185 * 8 = 1480, MF
  * clear) of the same datagram, total length 44; the payload starts with
- * bytes that would read as ports 0x1122 -> 0x3344. */
+ * bytes that would read as ports 0x1122 -> 0x3344.
+ */
 static const u8 fpf_v4_frag_later[] = {
 	FPF_ETH(0x08, 0x00),
 	0x45, 0x00, 0x00, 0x2c, 0x77, 0x77, 0x00, 0xb9,
