@@ -206,6 +206,11 @@ echo "127.0.1.1 pktcap-vm" >>/etc/hosts
 ip link set lo up 2>/dev/null || "$BB" ip link set lo up
 # shellcheck disable=SC1091
 . "$R/job" # sets JOB_CWD, JOB_ARGV=(...), exports pass-through variables
+KML=/sys/kernel/debug/kmemleak
+if [ -w "$KML" ]; then # debug kernels: forget leaks from before the command
+	echo scan >"$KML"
+	echo clear >"$KML"
+fi
 echo "pktcap-vm: guest up, running the command in $JOB_CWD"
 rc=0
 if cd "$JOB_CWD"; then
@@ -214,6 +219,13 @@ else
 	echo "pktcap-vm: cannot cd to $JOB_CWD" >>"$R/output"
 	rc=125
 fi
+if [ -w "$KML" ]; then
+	echo "pktcap-vm: kmemleak scan"
+	echo scan >"$KML"
+	cat "$KML" >"$R/kmemleak"
+fi
+# The console may have been silenced (dmesg -n): read the ring buffer too.
+dmesg >"$R/dmesg" 2>/dev/null || "$BB" dmesg >"$R/dmesg" 2>/dev/null
 cat /proc/sys/kernel/tainted >"$R/tainted"
 echo "$rc" >"$R/rc.tmp" && mv "$R/rc.tmp" "$R/rc"
 echo "pktcap-vm: command exited with status $rc, taint $(cat "$R/tainted")"
@@ -348,6 +360,7 @@ if [[ -s $RES/qemu.stderr ]]; then
 fi
 [[ -n $OUTDIR && -d $RES/files ]] && { mkdir -p "$OUTDIR" && cp -a "$RES/files/." "$OUTDIR/"; }
 cp "$RES/output" "${LOG%.log}.output" 2>/dev/null || true
+cp "$RES/dmesg" "${LOG%.log}.dmesg" 2>/dev/null || true
 
 # ----------------------------------------------------------------- verdict
 decode_taint() { # letters for the set bits (include/linux/panic.h, 6.x)
@@ -362,7 +375,7 @@ decode_taint() { # letters for the set bits (include/linux/panic.h, 6.x)
 BAD_RE='(Kernel panic|Oops|BUG:|WARNING:|KASAN|UBSAN|kernel BUG|Call Trace|lockdep|possible recursive locking|INFO: task .* blocked|kmemleak)'
 # Boot-time lines that match BAD_RE but report no problem.
 BENIGN_RE='(^pktcap-vm:|kmemleak: Kernel memory leak detector|kmemleak: Automatic memory scanning|kasan: KernelAddressSanitizer initialized|MAX_LOCKDEP|RETBleed: WARNING: Spectre v2 mitigation)'
-BAD_LINE=$(tr -d '\r' <"$LOG" | sed 's/^\[ *[0-9.]*\] //' | grep -E "$BAD_RE" | grep -Ev "$BENIGN_RE" | head -n1 || true)
+BAD_LINE=$(cat "$LOG" "$RES/dmesg" 2>/dev/null | tr -d '\r' | sed 's/^\[ *[0-9.]*\] //' | grep -E "$BAD_RE" | grep -Ev "$BENIGN_RE" | head -n1 || true)
 
 REASON=
 RC=
@@ -378,6 +391,9 @@ elif [[ -n $BAD_LINE ]]; then
 	REASON="kernel reported a problem: $BAD_LINE"
 elif [[ $QRC != 0 ]]; then
 	REASON="qemu failed (exit $QRC): $(head -n1 "$RES/qemu.stderr" 2>/dev/null)"
+elif [[ -s $RES/kmemleak ]]; then
+	REASON="kmemleak: $(grep -c '^unreferenced object' "$RES/kmemleak") suspected leaks after the command"
+	cp "$RES/kmemleak" "${LOG%.log}.kmemleak" 2>/dev/null || true
 elif [[ ! $RC =~ ^[0-9]+$ ]]; then
 	REASON="the guest powered off without an exit status (panic, or init failed: see the console log)"
 elif [[ ! $TAINT =~ ^[0-9]+$ ]]; then
