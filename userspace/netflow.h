@@ -158,7 +158,8 @@ int pk_nf_init(struct pk_nf *e, const struct pk_nf_cfg *cfg, uint64_t now_ns);
  *
  * Return: the payload length; 0 when there is nothing to send (n == 0 and no
  * template due, or only skipped flows); -ENOSPC when @buflen cannot hold a
- * header, the due templates and the next record.
+ * header, the due templates and the next record. A buffer of at least the
+ * MTU payload (pk_nf_max_payload()) never gets -ENOSPC.
  */
 ssize_t pk_nf_encode(struct pk_nf *e, const struct pktcap_flowrec *recs,
 		     size_t n, size_t *consumed, uint8_t *buf, size_t buflen,
@@ -170,6 +171,12 @@ void pk_nf_tmpl_reset(struct pk_nf *e);
 static inline const struct pk_nf_stats *pk_nf_stats(const struct pk_nf *e)
 {
 	return &e->st;
+}
+
+/* The largest packet this stream makes: size the send buffer to it. */
+static inline size_t pk_nf_max_payload(const struct pk_nf *e)
+{
+	return e->max_payload;
 }
 
 /*

@@ -216,8 +216,10 @@ void pk_nf_close_set(struct pk_nf_wr *w)
 }
 
 /*
- * Append a data record, opening a set when the template changes. The 3
- * bytes of worst-case padding are reserved so closing never overflows.
+ * Append a data record, opening a set when the template changes. 3 bytes
+ * of worst-case padding stay reserved after every record so that closing
+ * the set never overflows; switching sets first spends the old set's
+ * actual padding, so that is counted too.
  */
 int pk_nf_put_data(struct pk_nf *e, struct pk_nf_wr *w,
 		   const struct pk_nf_tmpl *t, const struct pktcap_flowrec *r)
@@ -226,7 +228,7 @@ int pk_nf_put_data(struct pk_nf *e, struct pk_nf_wr *w,
 	bool open = !w->set || w->set_id != t->id;
 
 	if (open)
-		need += 4;
+		need += 4 + (w->set ? -(w->p - w->set) & 3 : 0);
 	if ((size_t)(w->end - w->p) < need)
 		return -ENOSPC;
 	if (open) {
@@ -396,7 +398,13 @@ ssize_t pk_nf_encode(struct pk_nf *e, const struct pktcap_flowrec *recs,
 	for (i = 0; i < n; i++)
 		if (put_flow(e, &w, &recs[i]))
 			break;
-	if (!i && !due)
+	/*
+	 * No record fitted: fine for a packet of due templates, unless the
+	 * caller's buffer is below the MTU payload, where templates may be due
+	 * again next time (tmpl_packets 1) and nothing would ever progress.
+	 * At the MTU payload pk_nf_check_fit() guarantees progress.
+	 */
+	if (n && !i && (!due || limit < e->max_payload))
 		return -ENOSPC;
 	if (w.set)
 		pk_nf_close_set(&w);

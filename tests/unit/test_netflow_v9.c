@@ -5,6 +5,7 @@
  * MTU packing, biflow split.
  */
 #include <errno.h>
+#include <stdlib.h>
 
 #include "test_netflow_util.h"
 #include "kselftest_harness.h"
@@ -296,6 +297,40 @@ TEST(mtu_packing_mixed_traffic)
 		/* packing is tight: the fullest packet is near the limit */
 		EXPECT_LT(limit - 90, max);
 	}
+}
+
+/*
+ * Found by fuzz_netflow: switching sets spends the old set's padding (2
+ * bytes after two IPv4 records) before the new set's header; the space
+ * check must count it. Buffers are exact-size heap blocks for ASan.
+ */
+TEST(set_switch_padding_fits_buffer)
+{
+	struct pk_nf_cfg c = mk_cfg(PK_NF_V9);
+	struct pktcap_flowrec r[3];
+	struct pk_nf e;
+	uint8_t *b;
+	size_t used;
+
+	mk_v4(&r[0]);
+	mk_v4(&r[1]);
+	mk_v4(&r[2]);
+	r[2].l3_proto = 0x0806;
+	ASSERT_EQ(0, pk_nf_init(&e, &c, NOW_NS));
+	ASSERT_EQ(320, enc_at(&e, r, 0, &used, NOW_NS));
+	/* 20 + (4 + 110 + 2) + (4 + 38 + 2) = 180: 179 bytes must not take the
+	 * third record (the old check did, and wrote one byte past the end) */
+	b = malloc(179);
+	ASSERT_NE(NULL, b);
+	EXPECT_EQ(136, pk_nf_encode(&e, r, 3, &used, b, 179, NOW_NS));
+	EXPECT_EQ(2, used);
+	free(b);
+	b = malloc(183);
+	ASSERT_NE(NULL, b);
+	EXPECT_EQ(180, pk_nf_encode(&e, r, 3, &used, b, 183, NOW_NS));
+	EXPECT_EQ(3, used);
+	EXPECT_EQ(2, walk_sets(b, 180, 20));
+	free(b);
 }
 
 TEST(init_rejects_bad_config)
