@@ -235,6 +235,12 @@ sleep 60
 EOF
 }
 
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+secs_since() { # secs_since T0_MS -> seconds with 2 decimals
+	local d=$(($(now_ms) - $1))
+	printf '%d.%02d' $((d / 1000)) $((d % 1000 / 10))
+}
+
 build_initramfs() { # build_initramfs OUT
 	local out=$1 dir i f base
 	dir=$(mktemp -d "$CACHE_DIR/.build.XXXXXX")
@@ -273,9 +279,9 @@ INITRD=$CACHE_DIR/initramfs-$KVER-$KEY.cpio.gz
 if [[ -s $INITRD ]]; then
 	INITRD_STATE=cached
 else
-	t0=$(date +%s.%N)
+	t0=$(now_ms)
 	build_initramfs "$INITRD"
-	INITRD_STATE=$(printf 'built in %.2fs' "$(echo "$(date +%s.%N) - $t0" | bc 2>/dev/null || echo 0)")
+	INITRD_STATE="built in $(secs_since "$t0")s"
 fi
 
 # -------------------------------------------------------------- the results
@@ -341,7 +347,7 @@ QEMU=(qemu-system-x86_64 "${ACCEL[@]}" -smp "$SMP" -m "$MEM"
 
 note "kernel $KERNEL ($KVER), initramfs $INITRD_STATE, ${ACCEL[1]}, smp $SMP, mem ${MEM}M, timeout ${TIMEOUT}s"
 note "console log: $LOG"
-T_START=$(date +%s.%N)
+T_START=$(now_ms)
 timeout -k 5 "$TIMEOUT" "${QEMU[@]}" </dev/null 2>"$RES/qemu.stderr" &
 QPID=$!
 # Stream the command's output as the guest writes it into the share.
@@ -352,8 +358,7 @@ wait "$QPID" || QRC=$?
 QPID=
 wait "$TAILPID" 2>/dev/null || true
 TAILPID=
-T_END=$(date +%s.%N)
-ELAPSED=$(printf '%.1f' "$(echo "$T_END - $T_START" | bc)")
+ELAPSED=$(secs_since "$T_START")
 
 if [[ -s $RES/qemu.stderr ]]; then
 	{ echo "--- qemu stderr ---"; cat "$RES/qemu.stderr"; } >>"$LOG"
