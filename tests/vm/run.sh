@@ -302,6 +302,10 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+case $(pwd -P) in
+/proc | /proc/* | /sys | /sys/* | /dev | /dev/* | /run | /run/*)
+	die 3 "$(pwd -P)" "not usable as the guest's working directory (the guest mounts its own there)" ;;
+esac
 chmod 0777 "$RES"
 : >"$RES/output"
 pwd -P >"$RES/cwd"
@@ -358,6 +362,8 @@ wait "$QPID" || QRC=$?
 QPID=
 wait "$TAILPID" 2>/dev/null || true
 TAILPID=
+# The harness line must start a line of its own.
+[[ ! -s $RES/output || -z $(tail -c1 "$RES/output") ]] || echo
 ELAPSED=$(secs_since "$T_START")
 
 if [[ -s $RES/qemu.stderr ]]; then
