@@ -6,7 +6,6 @@
  * templates, id >= 256 data. Biflows use RFC 5103 reverse elements
  * (enterprise bit set, PEN 29305) in their own templates.
  */
-#include <errno.h>
 #include <string.h>
 
 #include "netflow.h"
@@ -116,16 +115,15 @@ void pk_ipfix_header(struct pk_nf *e, uint8_t *buf, size_t len,
 	pk_put32(buf + 12, e->cfg.domain);
 }
 
-int pk_ipfix_put_flow(struct pk_nf *e, struct pk_nf_wr *w,
-		      const struct pktcap_flowrec *r)
+/* The template of @r: biflows carry their reverse counters in one record. */
+unsigned int pk_ipfix_flow_tmpl(const struct pktcap_flowrec *r, uint16_t *id)
 {
-	uint16_t id = PK_NF_TID_L2;
-
+	*id = PK_NF_TID_L2;
 	if (pk_rec_is_v4(r))
-		id = PK_NF_TID_V4;
+		*id = PK_NF_TID_V4;
 	else if (pk_rec_is_v6(r))
-		id = PK_NF_TID_V6;
+		*id = PK_NF_TID_V6;
 	if (r->flags & PKTCAP_FLOWREC_F_BIDIR)
-		id += PK_NF_TID_V4_BI - PK_NF_TID_V4;
-	return pk_nf_put_data(e, w, pk_nf_tmpl_get(e, id), r);
+		*id += PK_NF_TID_V4_BI - PK_NF_TID_V4;
+	return 1;
 }

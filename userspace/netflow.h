@@ -37,6 +37,7 @@
 #define PK_NF_MTU_MIN		576	/* the least any IPv4 host must accept */
 #define PK_NF_V5_MAX_RECS	30	/* Cisco's limit per v5 packet */
 #define PK_NF_MAX_PAYLOAD	65507	/* largest UDP payload over IPv4 */
+#define PK_NF_MAX_PKT_FLOWS	2048	/* flows in one v9/IPFIX packet, at most */
 /* twice the default active timeout: flows never start earlier than this */
 #define PK_NF_BOOT_MARGIN_NS	(3600ULL * 1000000000ULL)
 
@@ -261,13 +262,11 @@ ssize_t pk_nf5_encode(struct pk_nf *e, const struct pktcap_flowrec *recs,
 int pk_nf9_init(struct pk_nf *e);
 void pk_nf9_header(struct pk_nf *e, uint8_t *buf, size_t len,
 		   unsigned int nrec, uint64_t now_ns);
-int pk_nf9_put_flow(struct pk_nf *e, struct pk_nf_wr *w,
-		    const struct pktcap_flowrec *r);
+unsigned int pk_nf9_flow_tmpl(const struct pktcap_flowrec *r, uint16_t *id);
 int pk_ipfix_init(struct pk_nf *e);
 void pk_ipfix_header(struct pk_nf *e, uint8_t *buf, size_t len,
 		     unsigned int nrec, uint64_t now_ns);
-int pk_ipfix_put_flow(struct pk_nf *e, struct pk_nf_wr *w,
-		      const struct pktcap_flowrec *r);
+unsigned int pk_ipfix_flow_tmpl(const struct pktcap_flowrec *r, uint16_t *id);
 
 #define PK_NF9_HDR_LEN		20
 #define PK_IPFIX_HDR_LEN	16

@@ -7,7 +7,6 @@
  * as two uniflow records (forward, then reverse with addresses and ports
  * swapped) in the same packet.
  */
-#include <errno.h>
 #include <string.h>
 
 #include "netflow.h"
@@ -123,28 +122,15 @@ void pk_nf9_header(struct pk_nf *e, uint8_t *buf, size_t len,
 	pk_put32(buf + 16, e->cfg.domain);	/* source id */
 }
 
-static uint16_t tid_of(const struct pktcap_flowrec *r)
+/*
+ * The template of @r and how many records it becomes: a biflow with reverse
+ * traffic is two, the reverse one made by pk_nf_reverse(), in the same set.
+ */
+unsigned int pk_nf9_flow_tmpl(const struct pktcap_flowrec *r, uint16_t *id)
 {
 	if (pk_rec_is_v4(r))
-		return PK_NF_TID_V4;
-	return pk_rec_is_v6(r) ? PK_NF_TID_V6 : PK_NF_TID_L2;
-}
-
-int pk_nf9_put_flow(struct pk_nf *e, struct pk_nf_wr *w,
-		    const struct pktcap_flowrec *r)
-{
-	const struct pk_nf_tmpl *t = pk_nf_tmpl_get(e, tid_of(r));
-	struct pktcap_flowrec rev;
-	struct pk_nf_wr saved = *w;
-
-	if (pk_nf_put_data(e, w, t, r))
-		return -ENOSPC;
-	if (!(r->flags & PKTCAP_FLOWREC_F_BIDIR) || !r->rev_packets)
-		return 0;
-	pk_nf_reverse(r, &rev);
-	if (!pk_nf_put_data(e, w, t, &rev))
-		return 0;
-	/* both halves or neither: undo the forward record */
-	*w = saved;
-	return -ENOSPC;
+		*id = PK_NF_TID_V4;
+	else
+		*id = pk_rec_is_v6(r) ? PK_NF_TID_V6 : PK_NF_TID_L2;
+	return (r->flags & PKTCAP_FLOWREC_F_BIDIR) && r->rev_packets ? 2 : 1;
 }

@@ -363,12 +363,95 @@ static void account(struct pk_nf *e, size_t len, const struct pk_nf_wr *w,
 	e->tmpl_age = 1;
 }
 
-static int put_flow(struct pk_nf *e, struct pk_nf_wr *w,
-		    const struct pktcap_flowrec *r)
+/* Bytes of a data set of @n records of @len bytes, padded to 4. */
+static size_t set_size(size_t n, size_t len)
 {
+	return n ? (4 + n * len + 3) & ~(size_t)3 : 0;
+}
+
+/*
+ * A packet's flow records, grouped one set per template: mixed IPv4/IPv6
+ * traffic would otherwise pay a set header and padding per record.
+ * plan() picks how many flows fit, recording each one's template slot.
+ */
+struct pk_nf_plan {
+	size_t nflows;
+	unsigned int recs[PK_NF_NTMPL];	/* records per template slot */
+	uint8_t order[PK_NF_NTMPL];	/* slots in order of first use */
+	unsigned int nslots;
+	uint8_t slot[PK_NF_MAX_PKT_FLOWS];
+};
+
+static unsigned int flow_tmpl(const struct pk_nf *e,
+			      const struct pktcap_flowrec *r, unsigned int *slot)
+{
+	unsigned int m;
+	uint16_t id;
+
 	if (e->cfg.version == PK_NF_IPFIX)
-		return pk_ipfix_put_flow(e, w, r);
-	return pk_nf9_put_flow(e, w, r);
+		m = pk_ipfix_flow_tmpl(r, &id);
+	else
+		m = pk_nf9_flow_tmpl(r, &id);
+	*slot = id - PK_NF_TID_V4;
+	return m;
+}
+
+static void plan(const struct pk_nf *e, const struct pktcap_flowrec *recs,
+		 size_t n, size_t room, struct pk_nf_plan *pl)
+{
+	size_t used = 0, i;
+
+	memset(pl->recs, 0, sizeof(pl->recs));
+	pl->nslots = 0;
+	if (n > PK_NF_MAX_PKT_FLOWS)
+		n = PK_NF_MAX_PKT_FLOWS;
+	for (i = 0; i < n; i++) {
+		unsigned int s, m = flow_tmpl(e, &recs[i], &s);
+		size_t len = e->tmpl[s].reclen, have = pl->recs[s];
+		size_t grow = set_size(have + m, len) - set_size(have, len);
+
+		if (grow > room - used)
+			break;
+		used += grow;
+		if (!have)
+			pl->order[pl->nslots++] = s;
+		pl->recs[s] += m;
+		pl->slot[i] = s;
+	}
+	pl->nflows = i;
+}
+
+/* One set per template slot in the plan, records in input order. */
+static void emit(const struct pk_nf *e, const struct pktcap_flowrec *recs,
+		 const struct pk_nf_plan *pl, struct pk_nf_wr *w)
+{
+	struct pktcap_flowrec rev;
+	unsigned int k;
+	uint16_t id;
+	size_t i;
+
+	for (k = 0; k < pl->nslots; k++) {
+		const struct pk_nf_tmpl *t = &e->tmpl[pl->order[k]];
+
+		w->set = w->p;
+		pk_put16(w->p, t->id);
+		w->p += 4;
+		for (i = 0; i < pl->nflows; i++) {
+			if (pl->slot[i] != pl->order[k])
+				continue;
+			put_record(e, t, &recs[i], w->p);
+			w->p += t->reclen;
+			if (e->cfg.version != PK_NF_V9 ||
+			    pk_nf9_flow_tmpl(&recs[i], &id) == 1)
+				continue;
+			pk_nf_reverse(&recs[i], &rev);
+			put_record(e, t, &rev, w->p);
+			w->p += t->reclen;
+		}
+		w->recs += pl->recs[pl->order[k]];
+		w->flow_recs += pl->recs[pl->order[k]];
+		pk_nf_close_set(w);
+	}
 }
 
 ssize_t pk_nf_encode(struct pk_nf *e, const struct pktcap_flowrec *recs,
@@ -379,6 +462,7 @@ ssize_t pk_nf_encode(struct pk_nf *e, const struct pktcap_flowrec *recs,
 	size_t hdr = ipfix ? PK_IPFIX_HDR_LEN : PK_NF9_HDR_LEN;
 	size_t limit = buflen < e->max_payload ? buflen : e->max_payload;
 	struct pk_nf_wr w = { 0 };
+	struct pk_nf_plan pl;
 	unsigned int nrec;
 	size_t i, len;
 	bool due;
@@ -395,9 +479,10 @@ ssize_t pk_nf_encode(struct pk_nf *e, const struct pktcap_flowrec *recs,
 	w.end = buf + limit;
 	if (due && put_tmpl(e, &w))
 		return -ENOSPC;
-	for (i = 0; i < n; i++)
-		if (put_flow(e, &w, &recs[i]))
-			break;
+	if (w.set)
+		pk_nf_close_set(&w);
+	plan(e, recs, n, w.end - w.p, &pl);
+	i = pl.nflows;
 	/*
 	 * No record fitted: fine for a packet of due templates, unless the
 	 * caller's buffer is below the MTU payload, where templates may be due
@@ -406,8 +491,7 @@ ssize_t pk_nf_encode(struct pk_nf *e, const struct pktcap_flowrec *recs,
 	 */
 	if (n && !i && (!due || limit < e->max_payload))
 		return -ENOSPC;
-	if (w.set)
-		pk_nf_close_set(&w);
+	emit(e, recs, &pl, &w);
 	len = w.p - buf;
 	nrec = w.recs + (due ? e->tmpl_block_recs : 0);
 	if (ipfix)

@@ -194,10 +194,10 @@ TEST(biflow_is_two_records_or_none)
 	mk_bi(&r);
 	ASSERT_EQ(0, pk_nf_init(&e, &c, NOW_NS));
 	ASSERT_EQ(320, enc_at(&e, &r, 0, &used, NOW_NS));	/* templates */
-	/* 20 + 4 + 2 * 55 + padding 2 = 136, plus 3 reserved: 137 */
-	EXPECT_EQ(-ENOSPC, pk_nf_encode(&e, &r, 1, &used, buf, 136, NOW_NS));
+	/* 20 + 4 + 2 * 55 + padding 2 = 136: one byte less takes neither */
+	EXPECT_EQ(-ENOSPC, pk_nf_encode(&e, &r, 1, &used, buf, 135, NOW_NS));
 	EXPECT_EQ(0, used);
-	EXPECT_EQ(136, pk_nf_encode(&e, &r, 1, &used, buf, 137, NOW_NS));
+	EXPECT_EQ(136, pk_nf_encode(&e, &r, 1, &used, buf, 136, NOW_NS));
 	EXPECT_EQ(1, used);
 	EXPECT_EQ(2, rd16(buf + 2));
 	d = buf + 24 + 55;
@@ -325,12 +325,43 @@ TEST(set_switch_padding_fits_buffer)
 	EXPECT_EQ(136, pk_nf_encode(&e, r, 3, &used, b, 179, NOW_NS));
 	EXPECT_EQ(2, used);
 	free(b);
-	b = malloc(183);
+	b = malloc(180);
 	ASSERT_NE(NULL, b);
-	EXPECT_EQ(180, pk_nf_encode(&e, r, 3, &used, b, 183, NOW_NS));
+	EXPECT_EQ(180, pk_nf_encode(&e, r, 3, &used, b, 180, NOW_NS));
 	EXPECT_EQ(3, used);
 	EXPECT_EQ(2, walk_sets(b, 180, 20));
 	free(b);
+}
+
+/* Mixed families: one set per template per packet, not one per record. */
+TEST(one_set_per_template)
+{
+	struct pk_nf_cfg c = mk_cfg(PK_NF_V9);
+	struct pktcap_flowrec r[6];
+	const uint8_t *d;
+	struct pk_nf e;
+	size_t used;
+	ssize_t len;
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		if (i & 1)
+			mk_v6(&r[i]);
+		else
+			mk_v4(&r[i]);
+		r[i].packets = i;
+	}
+	ASSERT_EQ(0, pk_nf_init(&e, &c, NOW_NS));
+	ASSERT_EQ(320, enc_at(&e, r, 0, &used, NOW_NS));
+	len = enc_at(&e, r, 6, &used, NOW_NS);
+	/* 20 + (4 + 3 * 55 + 3) + (4 + 3 * 79 + 3) */
+	ASSERT_EQ(436, len);
+	EXPECT_EQ(2, walk_sets(buf, len, 20));
+	d = find_set(buf, len, 20, 256, 0);
+	ASSERT_NE(NULL, d);
+	EXPECT_EQ(0, rd64(d + 4 + 30));		/* input order kept */
+	EXPECT_EQ(2, rd64(d + 4 + 55 + 30));
+	EXPECT_EQ(4, rd64(d + 4 + 110 + 30));
 }
 
 TEST(init_rejects_bad_config)
