@@ -36,8 +36,14 @@
 #include "ring_proto.h"
 #include "lib/pktcap_reader.h"
 
-#define CHECK(c) do { if (!(c)) { \
-	fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #c); abort(); } } while (0)
+#define CHECK(c)							\
+	do {								\
+		if (!(c)) {						\
+			fprintf(stderr, "%s:%d: %s\n", __FILE__,	\
+				__LINE__, #c);				\
+			abort();					\
+		}							\
+	} while (0)
 
 struct input {
 	const u8 *p;

@@ -13,7 +13,10 @@
  * Everything read from the mapping is checked before use: the producer
  * index, each rec_len, and the header fields that locate packet bytes, so a
  * corrupt ring yields -EBADMSG and never an out-of-bounds read or a loop
- * that does not end.
+ * that does not end. rec_len is loaded once and only the local copy is
+ * used; the other fields are read again by the caller, which is sound
+ * because the kernel does not write a published record before we release
+ * it, and the mapping is read-only to us.
  */
 #include <errno.h>
 #include <fcntl.h>
