@@ -199,16 +199,6 @@ enum pk_nf_src {
 	PK_SRC_EXP_OCTETS, PK_SRC_EXP_MSGS, PK_SRC_EXP_FLOWS,
 };
 
-/* A set (IPFIX) / FlowSet (v9) being filled in a packet. */
-struct pk_nf_wr {
-	uint8_t *p;		/* next free byte */
-	uint8_t *end;		/* first byte past the packet's limit */
-	uint8_t *set;		/* header of the open data set, or NULL */
-	uint16_t set_id;
-	unsigned int recs;	/* data records in this packet */
-	unsigned int flow_recs;	/* of which flow records */
-};
-
 static inline void pk_put16(uint8_t *p, uint16_t v)
 {
 	p[0] = v >> 8;
@@ -250,9 +240,6 @@ void pk_nf_tmpl_add(struct pk_nf_tmpl *t, uint16_t ie, uint16_t len,
 void pk_nf_tmpl_flow(struct pk_nf_tmpl *t, uint16_t id, bool ipfix);
 void pk_nf_reverse(const struct pktcap_flowrec *r, struct pktcap_flowrec *o);
 const struct pk_nf_tmpl *pk_nf_tmpl_get(const struct pk_nf *e, uint16_t id);
-int pk_nf_put_data(struct pk_nf *e, struct pk_nf_wr *w,
-		   const struct pk_nf_tmpl *t, const struct pktcap_flowrec *r);
-void pk_nf_close_set(struct pk_nf_wr *w);
 int pk_nf_check_fit(const struct pk_nf *e, size_t hdr);
 
 int pk_nf5_init(struct pk_nf *e);

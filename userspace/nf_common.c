@@ -11,6 +11,16 @@
 
 #include "netflow.h"
 
+/* A set (IPFIX) / FlowSet (v9) being filled in a packet. */
+struct pk_nf_wr {
+	uint8_t *p;		/* next free byte */
+	uint8_t *end;		/* first byte past the packet's limit */
+	uint8_t *set;		/* header of the open data set, or NULL */
+	uint16_t set_id;
+	unsigned int recs;	/* data records in this packet */
+	unsigned int flow_recs;	/* of which flow records */
+};
+
 #define NS_PER_MS	1000000ULL
 #define NS_PER_SEC	1000000000ULL
 
@@ -206,7 +216,7 @@ static void put_record(const struct pk_nf *e, const struct pk_nf_tmpl *t,
 }
 
 /* Pad the open set to 4 bytes and write its length (RFC 3954 5.3, 7011 3.3.1). */
-void pk_nf_close_set(struct pk_nf_wr *w)
+static void close_set(struct pk_nf_wr *w)
 {
 	while ((w->p - w->set) & 3)
 		*w->p++ = 0;
@@ -221,8 +231,8 @@ void pk_nf_close_set(struct pk_nf_wr *w)
  * the set never overflows; switching sets first spends the old set's
  * actual padding, so that is counted too.
  */
-int pk_nf_put_data(struct pk_nf *e, struct pk_nf_wr *w,
-		   const struct pk_nf_tmpl *t, const struct pktcap_flowrec *r)
+static int put_data(struct pk_nf *e, struct pk_nf_wr *w,
+		    const struct pk_nf_tmpl *t, const struct pktcap_flowrec *r)
 {
 	size_t need = t->reclen + 3;
 	bool open = !w->set || w->set_id != t->id;
@@ -233,7 +243,7 @@ int pk_nf_put_data(struct pk_nf *e, struct pk_nf_wr *w,
 		return -ENOSPC;
 	if (open) {
 		if (w->set)
-			pk_nf_close_set(w);
+			close_set(w);
 		w->set = w->p;
 		w->set_id = t->id;
 		pk_put16(w->p, t->id);
@@ -274,7 +284,7 @@ static int put_tmpl(struct pk_nf *e, struct pk_nf_wr *w)
 	memcpy(w->p, e->tmpl_block, e->tmpl_block_len);
 	w->p += e->tmpl_block_len;
 	for (i = 0; i < sizeof(opt) / sizeof(opt[0]); i++)
-		if (pk_nf_put_data(e, w, pk_nf_tmpl_get(e, opt[i]), NULL))
+		if (put_data(e, w, pk_nf_tmpl_get(e, opt[i]), NULL))
 			return -ENOSPC;
 	return 0;
 }
@@ -450,7 +460,7 @@ static void emit(const struct pk_nf *e, const struct pktcap_flowrec *recs,
 		}
 		w->recs += pl->recs[pl->order[k]];
 		w->flow_recs += pl->recs[pl->order[k]];
-		pk_nf_close_set(w);
+		close_set(w);
 	}
 }
 
@@ -480,7 +490,7 @@ ssize_t pk_nf_encode(struct pk_nf *e, const struct pktcap_flowrec *recs,
 	if (due && put_tmpl(e, &w))
 		return -ENOSPC;
 	if (w.set)
-		pk_nf_close_set(&w);
+		close_set(&w);
 	plan(e, recs, n, w.end - w.p, &pl);
 	i = pl.nflows;
 	/*
