@@ -316,7 +316,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	o->cfg.tmpl_packets = 20;
 	o->cfg.tmpl_secs = 60;
 	o->cfg.sampling = 1;
-	while ((c = getopt(argc, argv, "v:p:6w:e:m:B:")) != -1) {
+	while ((c = getopt(argc, argv, "v:p:6w:e:m:B:S:")) != -1) {
 		switch (c) {
 		case 'v': o->cfg.version = atoi(optarg); break;
 		case 'p': o->port = atoi(optarg); break;
@@ -325,6 +325,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'e': o->expected = optarg; break;
 		case 'm': o->cfg.mtu = atoi(optarg); break;
 		case 'B': o->bench = strtoul(optarg, NULL, 0); break;
+		case 'S': o->cfg.sampling = atoi(optarg); break;
 		default: return -1;
 		}
 	}
