@@ -263,11 +263,12 @@ static uint64_t now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static double mono(void)
+/* CPU time of this process: a per-core rate even on a busy machine. */
+static double cpu_time(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
@@ -279,7 +280,7 @@ static int bench(struct pk_nf *e, unsigned long total, uint64_t now)
 	uint64_t bytes = 0;
 	size_t used, off = 0;
 	ssize_t len;
-	double t0 = mono(), dt;
+	double t0 = cpu_time(), dt;
 
 	while (done < total) {
 		len = pk_nf_encode(e, flows + off, NFLOWS - off, &used, buf,
@@ -290,8 +291,8 @@ static int bench(struct pk_nf *e, unsigned long total, uint64_t now)
 		done += used;
 		off = (off + used) % NFLOWS;
 	}
-	dt = mono() - t0;
-	printf("version %u: %lu flows, %llu packets, %llu bytes in %.3f s: %.0f flows/s, %.0f records/s\n",
+	dt = cpu_time() - t0;
+	printf("version %u: %lu flows, %llu packets, %llu bytes in %.3f s of CPU: %.0f flows/s, %.0f records/s\n",
 	       e->cfg.version, done, (unsigned long long)e->st.packets,
 	       (unsigned long long)bytes, dt, done / dt, e->st.records / dt);
 	return 0;
