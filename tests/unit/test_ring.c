@@ -871,10 +871,11 @@ static void wait_for_reader(struct stress_ring *sr)
 	u64 c = __atomic_load_n(&sr->cons.consumer, __ATOMIC_RELAXED);
 	int i;
 
-	for (i = 0; i < 1 << 16; i++) {
+	/* yield often: on a loaded machine the reader may need our CPU */
+	for (i = 0; i < 1024; i++) {
 		if (__atomic_load_n(&sr->cons.consumer, __ATOMIC_RELAXED) != c)
 			return;
-		if (i % 64 == 63)
+		if (i % 8 == 7)
 			sched_yield();
 		else
 			__builtin_ia32_pause();
@@ -983,7 +984,7 @@ static void *stress_consumer(void *arg)
 			break;
 		finishing = stress_all_done(st);
 		pktcap_reader_poll(st->rd, 0);
-		if (++spins % 64 == 0)
+		if (++spins % 4 == 0)
 			sched_yield();
 	}
 	return NULL;
