@@ -166,6 +166,39 @@ check_tshark() {
 	fi
 }
 
+# check_options VERSION: sampling 1 in 10 and templates every 2 packets;
+# tshark must read the sampling options, and the exporter statistics in the
+# third packet must count the first two (octets = their UDP payloads).
+check_options() {
+	local v=$1 dir="$WORK/opt$1" got want f
+
+	mkdir -p "$dir"
+	"$WORK/nfgen" -v $v -S 10 -t 2 -w "$dir/x.pcap" 2>/dev/null
+	case $v in
+	5)  f="-e cflow.samplingmode -e cflow.samplerate"; want="1 10" ;;
+	9)  f="-e cflow.sampling_interval -e cflow.sampling_algorithm"; want="10 1" ;;
+	10) f="-e cflow.selector_algorithm -e cflow.sampling_packet_interval -e cflow.sampling_packet_space"
+	    want="1 1 9" ;;
+	esac
+	got=$(tshark -r "$dir/x.pcap" -d udp.port==2055,cflow -Y 'frame.number == 1' \
+		-T fields $f 2>/dev/null | tr '\t' ' ')
+	if [ "$got" = "$want" ]; then
+		ok "v$v: tshark reads sampling 1 in 10 ($got)"
+	else
+		not_ok "v$v: tshark reads sampling '$got', expected '$want'"
+	fi
+	[ $v = 5 ] && return
+	want="$(tshark -r "$dir/x.pcap" -Y 'frame.number <= 2' -T fields -e udp.length \
+		2>/dev/null | awk '{ s += $1 - 8 } END { print s }') 2"
+	got=$(tshark -r "$dir/x.pcap" -d udp.port==2055,cflow -Y 'frame.number == 3' \
+		-T fields -e cflow.octetsexp -e cflow.packetsexp 2>/dev/null | tr '\t' ' ')
+	if [ "$got" = "$want" ]; then
+		ok "v$v: exporter statistics count the packets before ($got)"
+	else
+		not_ok "v$v: exporter statistics '$got', expected '$want'"
+	fi
+}
+
 # Negative control: a data set length one byte short must be flagged.
 check_negative() {
 	local pcap="$WORK/ipfix4/x.pcap" bad="$WORK/bad.pcap" out
@@ -187,11 +220,14 @@ EOF
 	fi
 }
 
-echo "1..25"
+echo "1..30"
 for c in "v5-4 5 4" "v9-4 9 4" "ipfix4 10 4" "v5-6 5 6" "v9-6 9 6" "ipfix6 10 6"; do
 	set -- $c
 	check_nfdump $1 $2 $3
 	check_tshark $1
+done
+for v in 5 9 10; do
+	check_options $v
 done
 check_negative
 [ $FAILED = 0 ]

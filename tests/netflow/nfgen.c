@@ -4,6 +4,7 @@
  * checking them against real decoders (check-decoders.sh).
  *
  *   nfgen -v 5|9|10 [-p PORT [-6]] [-w PCAP] [-e EXPECTED] [-m MTU]
+ *         [-S SAMPLING] [-t TEMPLATE_PACKETS]
  *   nfgen -v 5|9|10 -B RECORDS	(benchmark, prints records/s)
  *
  * -p sends each packet over UDP to 127.0.0.1:PORT (::1 with -6); -w writes
@@ -317,7 +318,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	o->cfg.tmpl_packets = 20;
 	o->cfg.tmpl_secs = 60;
 	o->cfg.sampling = 1;
-	while ((c = getopt(argc, argv, "v:p:6w:e:m:B:S:")) != -1) {
+	while ((c = getopt(argc, argv, "v:p:6w:e:m:B:S:t:")) != -1) {
 		switch (c) {
 		case 'v': o->cfg.version = atoi(optarg); break;
 		case 'p': o->port = atoi(optarg); break;
@@ -327,6 +328,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'm': o->cfg.mtu = atoi(optarg); break;
 		case 'B': o->bench = strtoul(optarg, NULL, 0); break;
 		case 'S': o->cfg.sampling = atoi(optarg); break;
+		case 't': o->cfg.tmpl_packets = atoi(optarg); break;
 		default: return -1;
 		}
 	}
@@ -388,7 +390,7 @@ int main(int argc, char **argv)
 	int err;
 
 	if (parse(argc, argv, &o)) {
-		fprintf(stderr, "usage: nfgen -v 5|9|10 [-p PORT [-6]] [-w PCAP] [-e FILE] [-m MTU] [-B N]\n");
+		fprintf(stderr, "usage: nfgen -v 5|9|10 [-p PORT [-6]] [-w PCAP] [-e FILE] [-m MTU] [-S N] [-t N] [-B N]\n");
 		return 2;
 	}
 	for (i = 0; i < NFLOWS; i++)
