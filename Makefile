@@ -36,6 +36,9 @@ W ?= 1
 
 all: module userspace
 
+kdir-print:
+	@echo $(KDIR)
+
 kdir-info:
 	@if [ -z "$(KDIR)" ] || [ ! -d "$(KDIR)" ]; then \
 		echo "pktcap: no kernel build tree found: install linux-headers-$$(uname -r) or set KDIR=" >&2; \

@@ -533,7 +533,15 @@ struct pktcap_meter *pktcap_meter_alloc(struct pktcap_net *pn,
 	for (i = 0; i <= m->lock_mask; i++)
 		spin_lock_init(&m->locks[i]);
 	for_each_possible_cpu(i) {
-		spin_lock_init(&per_cpu_ptr(m->queues, i)->lock);
+		struct pktcap_flow_queue *q = per_cpu_ptr(m->queues, i);
+
+		spin_lock_init(&q->lock);
+		q->snap = kvmalloc_node(PKTCAP_FLOW_QUEUE_LEN * sizeof(*q->snap),
+					GFP_KERNEL_ACCOUNT, cpu_to_node(i));
+		if (!q->snap) {
+			pktcap_meter_free(m);
+			return NULL;
+		}
 		*per_cpu_ptr(m->evict_cursor, i) = get_random_u32();
 	}
 	return m;
@@ -542,6 +550,11 @@ struct pktcap_meter *pktcap_meter_alloc(struct pktcap_net *pn,
 /* The table must be empty and the worker stopped. */
 void pktcap_meter_free(struct pktcap_meter *m)
 {
+	int cpu;
+
+	if (m->queues)
+		for_each_possible_cpu(cpu)
+			kvfree(per_cpu_ptr(m->queues, cpu)->snap);
 	free_percpu(m->evict_cursor);
 	free_percpu(m->sample_ctr);
 	free_percpu(m->queues);

@@ -46,7 +46,7 @@
  */
 struct pktcap_flow {
 	struct hlist_node node;
-	spinlock_t lock;
+	spinlock_t lock;	/* counters, @dead and @end */
 	u8 dead;
 	u8 end;
 	u8 swapped;
@@ -134,12 +134,13 @@ struct pktcap_meter_stats {
  * struct pktcap_flow_queue - a CPU's evicted flows awaiting delivery
  * @lock: taken by the owning CPU's packet path and by the worker
  * @n: snapshots in @snap
- * @snap: the snapshots
+ * @snap: %PKTCAP_FLOW_QUEUE_LEN snapshots, on the CPU's node (too large
+ *	for the percpu allocator itself)
  */
 struct pktcap_flow_queue {
-	spinlock_t lock;
+	spinlock_t lock;	/* owning CPU's packet path vs the worker */
 	unsigned int n;
-	struct pktcap_flow_snap snap[PKTCAP_FLOW_QUEUE_LEN];
+	struct pktcap_flow_snap *snap;
 };
 
 struct pktcap_meter_cfg {
@@ -176,7 +177,7 @@ struct pktcap_meter {
 	u32 seed;
 	u32 nr_buckets;
 	struct hlist_head *buckets;
-	spinlock_t *locks;
+	spinlock_t *locks;	/* bucket chains, striped */
 	u32 lock_mask;
 	atomic_t count;
 	struct pktcap_flow_queue __percpu *queues;

@@ -150,6 +150,8 @@ static void batch_send(struct pktcap_net *pn)
 	}
 out:
 	x->skb = NULL;
+	x->n = 0;
+	x->packets = 0;
 }
 
 /*
@@ -193,6 +195,7 @@ void pktcap_export_flush(struct pktcap_meter *m)
 		} else {
 			nlmsg_free(x->skb);
 			x->skb = NULL;
+			x->packets = 0;
 		}
 	}
 	mutex_unlock(&x->lock);

@@ -81,11 +81,11 @@ struct net_device *pktcap_device_lookup(struct net *net, struct nlattr *nest,
 	err = nla_parse_nested(tb, PKTCAP_A_DEVICE_MAX, nest, NULL, extack);
 	if (err)
 		return ERR_PTR(err);
-	if (tb[PKTCAP_A_DEVICE_IFINDEX])
+	if (tb[PKTCAP_A_DEVICE_IFINDEX]) {
 		dev = __dev_get_by_index(net, nla_get_u32(tb[PKTCAP_A_DEVICE_IFINDEX]));
-	else if (tb[PKTCAP_A_DEVICE_IFNAME])
+	} else if (tb[PKTCAP_A_DEVICE_IFNAME]) {
 		dev = __dev_get_by_name(net, nla_data(tb[PKTCAP_A_DEVICE_IFNAME]));
-	else {
+	} else {
 		NL_SET_ERR_MSG_ATTR(extack, nest, "device needs an ifindex or a name");
 		return ERR_PTR(-EINVAL);
 	}

@@ -22,12 +22,15 @@ static const struct nla_policy pktcap_device_policy[PKTCAP_A_DEVICE_MAX + 1] = {
 static struct netlink_range_validation snaplen_range = {
 	.min = 1, .max = PKTCAP_SNAPLEN_MAX,
 };
+
 static struct netlink_range_validation ring_size_range = {
 	.min = PKTCAP_RING_SIZE_MIN, .max = PKTCAP_RING_SIZE_MAX,
 };
+
 static struct netlink_range_validation wakeup_records_range = {
 	.min = 1, .max = 1U << 20,
 };
+
 static struct netlink_range_validation wakeup_usec_range = {
 	.min = 100, .max = 10 * USEC_PER_SEC,
 };
@@ -56,9 +59,11 @@ static const struct nla_policy pktcap_metrics_policy[PKTCAP_A_MAX + 1] = {
 static struct netlink_range_validation max_flows_range = {
 	.min = 1, .max = PKTCAP_MAX_FLOWS_LIMIT,
 };
+
 static struct netlink_range_validation timeout_range = {
 	.min = 1, .max = 7 * 24 * 3600,
 };
+
 static struct netlink_range_validation sampling_range = {
 	.min = 1, .max = 1U << 24,
 };

@@ -56,7 +56,7 @@ struct pktcap_meter_stats;
  * @collectors: likewise
  */
 struct pktcap_export_state {
-	struct mutex lock;
+	struct mutex lock;	/* all below; inside pktcap_net.lock */
 	struct sk_buff *skb;
 	void *hdr;
 	u32 n;
@@ -120,7 +120,7 @@ struct pktcap_cap_stats {
  */
 struct pktcap_net {
 	struct net *net;
-	struct mutex lock;
+	struct mutex lock;	/* control state; inside rtnl_lock */
 	struct pktcap_session __rcu *session;
 	u64 next_session_id;
 	atomic_t reader_busy;

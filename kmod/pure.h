@@ -40,15 +40,18 @@ typedef __s64 s64;
 #endif
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+/* barrier: the C11 acquire, as the kernel's smp_load_acquire() promises */
 #define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
+/* barrier: the C11 release, as the kernel's smp_store_release() promises */
 #define smp_store_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
 #define be16_to_cpu(x)		be16toh(x)
 #define be32_to_cpu(x)		be32toh(x)
 #define cpu_to_be16(x)		htobe16(x)
 #define cpu_to_be32(x)		htobe32(x)
-#define ALIGN(x, a)		(((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
-#define min_t(t, a, b)		((t)(a) < (t)(b) ? (t)(a) : (t)(b))
-#define max_t(t, a, b)		((t)(a) > (t)(b) ? (t)(a) : (t)(b))
+#define ALIGN(x, a)		({ __typeof__(x) _m = (__typeof__(x))(a) - 1; \
+				   ((x) + _m) & ~_m; })
+#define min_t(t, a, b)		({ t _a = (a), _b = (b); _a < _b ? _a : _b; })
+#define max_t(t, a, b)		({ t _a = (a), _b = (b); _a > _b ? _a : _b; })
 #define fallthrough		__attribute__((__fallthrough__))
 
 static inline u16 get_unaligned_be16(const void *p)

@@ -30,7 +30,7 @@
  * @cons_page: the reader-writable consumer page
  */
 struct pktcap_ring {
-	spinlock_t lock;
+	spinlock_t lock;	/* see above: producers of one CPU only */
 	struct pktcap_ring_prod p;
 	u64 seq;
 	u32 since_wake;

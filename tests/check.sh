@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# tests/check.sh - what `make check` runs: install what is missing, build,
+# run every test (host unit tests, fuzzers for a bounded time, real readers
+# and collectors on the host, the whole guest suite in one boot), and end
+# with tests/lib/tap-summary.sh's line `N passed, N failed, N skipped`.
+#
+# Each stage writes TAP to build/results/STAGE.tap and its full output to
+# build/results/STAGE.log; a stage that cannot run still leaves a failing
+# TAP line, so nothing is silently left out of the count.
+set -uo pipefail
+
+cd "$(dirname "$(readlink -f "$0")")/.."
+REPO=$PWD
+R=$REPO/build/results
+rm -rf "$R"
+mkdir -p "$R"
+
+say() { echo "check: $*" >&2; }
+
+# stage NAME COMMAND...: runs COMMAND with stdout to NAME.tap, stderr to
+# NAME.log; if it produced no TAP result at all, records one failure.
+stage() {
+	local name=$1 start rc
+	shift
+	start=$(date +%s)
+	say "$name ..."
+	"$@" >"$R/$name.tap" 2>"$R/$name.log"
+	rc=$?
+	say "$name: exit $rc, $(($(date +%s) - start)) s"
+	if ! grep -Eq '^(not )?ok\b' "$R/$name.tap"; then
+		echo "not ok - $name: produced no result (exit $rc, see $R/$name.log)" >>"$R/$name.tap"
+		tail -20 "$R/$name.log" >&2
+	fi
+}
+
+# build_tap NAME COMMAND...: one TAP line: the build succeeded with no
+# compiler warning in its output.
+build_tap() {
+	local name=$1 log=$R/$1.build.log warnings
+	shift
+	if ! "$@" >"$log" 2>&1; then
+		echo "not ok - $name: build failed (see $log)"
+		tail -20 "$log" >&2
+		return
+	fi
+	warnings=$(grep -c 'warning:' "$log")
+	if [ "$warnings" -ne 0 ]; then
+		echo "not ok - $name: $warnings warnings (see $log)"
+		grep 'warning:' "$log" | head -5 >&2
+	else
+		echo "ok - $name"
+	fi
+}
+
+scripts/deps.sh check || { echo "not ok - dependencies installed" >"$R/deps.tap"; }
+
+KDIR=${KDIR:-$(make -s --no-print-directory -f Makefile kdir-print 2>/dev/null)}
+KVER=$(basename "$(dirname "$(readlink -f "$KDIR")")")
+[ -d "/lib/modules/$KVER" ] || KVER=$(basename "$(dirname "$KDIR")")
+say "kernel build tree $KDIR, guest kernel $KVER"
+
+{
+	build_tap "kmod builds (W=1) without warnings" make -C "$REPO" module KDIR="$KDIR"
+	build_tap "kmod passes sparse (C=2)" sh -c "touch kmod/*.c && make -C '$REPO' sparse KDIR='$KDIR'"
+	build_tap "userspace builds (-Wall -Wextra -Werror)" make -C "$REPO/userspace"
+} >"$R/build.tap"
+stage style tests/lib/style.sh
+stage unit make -s -C tests/unit run
+stage fuzz make -s -C tests/fuzz run FUZZ_SECONDS="${PKTCAP_FUZZ_SECONDS:-15}"
+[ -x tests/capfile/check-readers.sh ] && stage capfile tests/capfile/check-readers.sh
+[ -x tests/netflow/check-decoders.sh ] && stage netflow tests/netflow/check-decoders.sh
+stage guest tests/vm/run.sh --kernel "/boot/vmlinuz-$KVER" --log "$R/guest-console.log" \
+	-- tests/selftests/run.sh
+
+exec tests/lib/tap-summary.sh "$R"/*.tap

@@ -1,0 +1,108 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# tests/selftests/lib.sh - shared helpers for the guest selftests.
+#
+# Each t_*.sh file sources this, runs its checks and prints one TAP line per
+# check: `ok N - name`, `not ok N - name`, `ok N - name # SKIP why`. Numbers
+# are global across files (a counter file in $PKTCAP_TAP_DIR) so the whole
+# suite is one TAP stream with a plan at the end, written by run.sh.
+#
+# Addresses come from the documentation ranges (RFC 5737, RFC 3849): the
+# traffic never leaves the namespaces the tests create inside the guest.
+
+set -u
+
+REPO=${REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+PKTCAPCTL=${PKTCAPCTL:-$REPO/userspace/pktcapctl}
+KO=${KO:-$REPO/kmod/pktcap.ko}
+PKTCAP_TAP_DIR=${PKTCAP_TAP_DIR:-/tmp/pktcap-tap}
+mkdir -p "$PKTCAP_TAP_DIR"
+: >>"$PKTCAP_TAP_DIR/count"
+T_FILE=$(basename "${0}" .sh)
+
+_tap_next() {
+	local n
+	n=$(($(cat "$PKTCAP_TAP_DIR/count" 2>/dev/null || echo 0) + 1))
+	echo "$n" >"$PKTCAP_TAP_DIR/count"
+	echo "$n"
+}
+
+# ok NAME / fail NAME [WHY] / skip NAME WHY
+ok() { echo "ok $(_tap_next) - $T_FILE: $1"; }
+fail() {
+	echo "not ok $(_tap_next) - $T_FILE: $1${2:+: $2}"
+	echo "$T_FILE: $1" >>"$PKTCAP_TAP_DIR/failed"
+}
+skip() { echo "ok $(_tap_next) - $T_FILE: $1 # SKIP $2"; }
+
+# check NAME COMMAND...: ok if the command succeeds, else fail with its output.
+check() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		ok "$name"
+	else
+		fail "$name" "$(echo "$out" | tail -3 | tr '\n' ' ')"
+	fi
+}
+
+# check_fails NAME PATTERN COMMAND...: the command must fail (exit != 0) and
+# say something matching PATTERN (an extended regex) on stderr or stdout.
+check_fails() {
+	local name=$1 pat=$2 out rc
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		fail "$name" "succeeded but should have failed: $out"
+	elif ! echo "$out" | grep -Eq -- "$pat"; then
+		fail "$name" "exit $rc, message '$out' does not match /$pat/"
+	else
+		ok "$name"
+	fi
+}
+
+# eq NAME EXPECTED ACTUAL
+eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "expected '$2', got '$3'"; fi
+}
+
+diag() { echo "# $*"; }
+
+pktcap_load() {
+	grep -q '^pktcap ' /proc/modules || insmod "$KO"
+}
+
+pktcap_unload() {
+	! grep -q '^pktcap ' /proc/modules || rmmod pktcap
+}
+
+# json EXPR: read JSON on stdin, print python3's evaluation of EXPR on it (as d).
+json() {
+	python3 -c 'import json,sys; d=json.load(sys.stdin); r=eval(sys.argv[1]); print(json.dumps(r) if isinstance(r,(dict,list,bool)) or r is None else r)' "$1"
+}
+
+# veth_pair NS_A NS_B: namespaces NS_A and NS_B joined by veth a0 <-> b0,
+# 192.0.2.1/24 + 2001:db8::1 in NS_A, 192.0.2.2/24 + 2001:db8::2 in NS_B.
+veth_pair() {
+	local a=$1 b=$2
+	ip netns add "$a"
+	ip netns add "$b"
+	ip link add name a0 netns "$a" type veth peer name b0 netns "$b"
+	ip -n "$a" addr add 192.0.2.1/24 dev a0
+	ip -n "$b" addr add 192.0.2.2/24 dev b0
+	ip -n "$a" addr add 2001:db8::1/64 dev a0 nodad
+	ip -n "$b" addr add 2001:db8::2/64 dev b0 nodad
+	ip -n "$a" link set lo up
+	ip -n "$b" link set lo up
+	ip -n "$a" link set a0 up
+	ip -n "$b" link set b0 up
+}
+
+netns_cleanup() {
+	local ns
+	for ns in "$@"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	return 0
+}

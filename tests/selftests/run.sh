@@ -1,0 +1,26 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# tests/selftests/run.sh [PATTERN] - the guest suite: every t_*.sh here, in
+# order, as root inside the guest (tests/vm/run.sh). One TAP stream; the
+# plan comes last. Loads pktcap.ko first and checks it is loaded at the end.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+export REPO=${REPO:-$(cd "$HERE/../.." && pwd)}
+export PKTCAP_TAP_DIR
+PKTCAP_TAP_DIR=$(mktemp -d /tmp/pktcap-tap.XXXXXX)
+: >"$PKTCAP_TAP_DIR/count"
+pattern=${1:-}
+
+echo "TAP version 13"
+modprobe -q veth 2>/dev/null
+for t in "$HERE"/t_*.sh; do
+	[ -n "$pattern" ] && [[ $(basename "$t") != *$pattern* ]] && continue
+	echo "# ---- $(basename "$t")"
+	start=$(date +%s)
+	grep -q '^pktcap ' /proc/modules || insmod "$REPO/kmod/pktcap.ko"
+	bash "$t"
+	echo "# ---- $(basename "$t") took $(($(date +%s) - start)) s"
+done
+n=$(cat "$PKTCAP_TAP_DIR/count")
+echo "1..$n"
+[ ! -s "$PKTCAP_TAP_DIR/failed" ]
