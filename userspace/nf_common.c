@@ -21,6 +21,9 @@ struct pk_nf_wr {
 	unsigned int flow_recs;	/* of which flow records */
 };
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
 #define NS_PER_MS	1000000ULL
 #define NS_PER_SEC	1000000000ULL
 
@@ -140,10 +143,10 @@ static uint64_t opt_value(const struct pk_nf *e, uint8_t src)
 	switch (src) {
 	case PK_SRC_DOMAIN:		return e->cfg.domain;
 	case PK_SRC_SAMP_INTERVAL:	return n;
-	/* v9 SAMPLING_ALGORITHM: 1 deterministic, 2 random */
-	case PK_SRC_SAMP_ALGO_V9:	return e->cfg.sampling_random ? 2 : 1;
-	/* RFC 5477 selectorAlgorithm: 1 systematic count-based, 3 random n-out-of-N */
-	case PK_SRC_SEL_ALGO:		return e->cfg.sampling_random ? 3 : 1;
+	case PK_SRC_SAMP_ALGO_V9:	/* 1 deterministic, 2 random */
+		return e->cfg.sampling_random ? 2 : 1;
+	case PK_SRC_SEL_ALGO:	/* RFC 5477: 1 systematic count-based, 3 random n-out-of-N */
+		return e->cfg.sampling_random ? 3 : 1;
 	case PK_SRC_ONE:		return 1;
 	case PK_SRC_SAMP_SPACE:		return n - 1;
 	case PK_SRC_EXP_OCTETS:		return e->st.octets;
@@ -165,8 +168,10 @@ static uint64_t flow_value(const struct pk_nf *e,
 	case PK_SRC_TOS:	return (uint8_t)(r->dscp << 2);
 	case PK_SRC_TCPFLAGS:	return r->tcp_flags;
 	case PK_SRC_ICMP:	return r->icmp_type << 8 | r->icmp_code;
-	case PK_SRC_IN_IF:	return out ? 0 : r->ifindex;
-	case PK_SRC_OUT_IF:	return out ? r->ifindex : r->out_ifindex;
+	case PK_SRC_IN_IF:
+		return out ? 0 : r->ifindex;
+	case PK_SRC_OUT_IF:
+		return out ? r->ifindex : r->out_ifindex;
 	case PK_SRC_VLAN:	return r->vlan;
 	case PK_SRC_DIR:	return r->direction;
 	case PK_SRC_PKTS:	return r->packets;
@@ -189,10 +194,18 @@ static uint64_t flow_value(const struct pk_nf *e,
 static void put_uint(uint8_t *p, uint64_t v, unsigned int len)
 {
 	switch (len) {
-	case 1: *p = v; break;
-	case 2: pk_put16(p, v); break;
-	case 4: pk_put32(p, v); break;
-	case 8: pk_put64(p, v); break;
+	case 1:
+		*p = v;
+		break;
+	case 2:
+		pk_put16(p, v);
+		break;
+	case 4:
+		pk_put32(p, v);
+		break;
+	case 8:
+		pk_put64(p, v);
+		break;
 	}
 }
 
@@ -204,10 +217,14 @@ static void put_record(const struct pk_nf *e, const struct pk_nf_tmpl *t,
 
 	for (; f < end; p += f->len, f++) {
 		switch (f->src) {
-		case PK_SRC_SRC4: memcpy(p, r->src, 4); break;
-		case PK_SRC_DST4: memcpy(p, r->dst, 4); break;
-		case PK_SRC_SRC6: memcpy(p, r->src, 16); break;
-		case PK_SRC_DST6: memcpy(p, r->dst, 16); break;
+		case PK_SRC_SRC4:
+		case PK_SRC_SRC6:
+			memcpy(p, r->src, f->len);
+			break;
+		case PK_SRC_DST4:
+		case PK_SRC_DST6:
+			memcpy(p, r->dst, f->len);
+			break;
 		default:
 			put_uint(p, r ? flow_value(e, r, f->src) :
 				 opt_value(e, f->src), f->len);
@@ -283,7 +300,7 @@ static int put_tmpl(struct pk_nf *e, struct pk_nf_wr *w)
 		return -ENOSPC;
 	memcpy(w->p, e->tmpl_block, e->tmpl_block_len);
 	w->p += e->tmpl_block_len;
-	for (i = 0; i < sizeof(opt) / sizeof(opt[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(opt); i++)
 		if (put_data(e, w, pk_nf_tmpl_get(e, opt[i]), NULL))
 			return -ENOSPC;
 	return 0;

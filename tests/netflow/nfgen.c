@@ -320,16 +320,35 @@ static int parse(int argc, char **argv, struct opts *o)
 	o->cfg.sampling = 1;
 	while ((c = getopt(argc, argv, "v:p:6w:e:m:B:S:t:")) != -1) {
 		switch (c) {
-		case 'v': o->cfg.version = atoi(optarg); break;
-		case 'p': o->port = atoi(optarg); break;
-		case '6': o->v6 = 1; break;
-		case 'w': o->pcap = optarg; break;
-		case 'e': o->expected = optarg; break;
-		case 'm': o->cfg.mtu = atoi(optarg); break;
-		case 'B': o->bench = strtoul(optarg, NULL, 0); break;
-		case 'S': o->cfg.sampling = atoi(optarg); break;
-		case 't': o->cfg.tmpl_packets = atoi(optarg); break;
-		default: return -1;
+		case 'v':
+			o->cfg.version = atoi(optarg);
+			break;
+		case 'p':
+			o->port = atoi(optarg);
+			break;
+		case '6':
+			o->v6 = 1;
+			break;
+		case 'w':
+			o->pcap = optarg;
+			break;
+		case 'e':
+			o->expected = optarg;
+			break;
+		case 'm':
+			o->cfg.mtu = atoi(optarg);
+			break;
+		case 'B':
+			o->bench = strtoul(optarg, NULL, 0);
+			break;
+		case 'S':
+			o->cfg.sampling = atoi(optarg);
+			break;
+		case 't':
+			o->cfg.tmpl_packets = atoi(optarg);
+			break;
+		default:
+			return -1;
 		}
 	}
 	o->cfg.collector_v6 = o->v6;
@@ -346,8 +365,11 @@ static int export_all(struct pk_nf *e, const struct opts *o, uint64_t now)
 	ssize_t len;
 	int fd = -1;
 
-	if (o->port && (fd = udp_open(o->port, o->v6, &ss, &sl)) < 0)
-		return perror("socket"), 1;
+	if (o->port) {
+		fd = udp_open(o->port, o->v6, &ss, &sl);
+		if (fd < 0)
+			return perror("socket"), 1;
+	}
 	if (o->pcap) {
 		pcap = fopen(o->pcap, "wb");
 		if (!pcap)

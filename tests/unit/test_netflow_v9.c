@@ -51,8 +51,10 @@ TEST(first_packet_bytes)
 
 	mk_v4(&r);
 	ASSERT_EQ(0, pk_nf_init(&e, &c, NOW_NS));
-	/* 20 header + 208 templates + 44 options templates + 16 + 32
-	 * options data + 60 data */
+	/*
+	 * 20 header + 208 templates + 44 options templates + 16 + 32
+	 * options data + 60 data
+	 */
 	ASSERT_EQ(380, enc_at(&e, &r, 1, &used, NOW_NS));
 	EXPECT_EQ(1, used);
 	EXPECT_EQ(5, walk_sets(buf, 380, 20));
@@ -318,8 +320,10 @@ TEST(set_switch_padding_fits_buffer)
 	r[2].l3_proto = 0x0806;
 	ASSERT_EQ(0, pk_nf_init(&e, &c, NOW_NS));
 	ASSERT_EQ(320, enc_at(&e, r, 0, &used, NOW_NS));
-	/* 20 + (4 + 110 + 2) + (4 + 38 + 2) = 180: 179 bytes must not take the
-	 * third record (the old check did, and wrote one byte past the end) */
+	/*
+	 * 20 + (4 + 110 + 2) + (4 + 38 + 2) = 180: 179 bytes must not take the
+	 * third record (the old check did, and wrote one byte past the end)
+	 */
 	b = malloc(179);
 	ASSERT_NE(NULL, b);
 	EXPECT_EQ(136, pk_nf_encode(&e, r, 3, &used, b, 179, NOW_NS));
