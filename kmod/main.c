@@ -74,9 +74,12 @@ static int __init pktcap_init(void)
 	err = pktcap_notifier_init();
 	if (err)
 		goto err_pernet;
-	err = pktcap_genl_init();
+	err = pktcap_exporter_init();
 	if (err)
 		goto err_notifier;
+	err = pktcap_genl_init();
+	if (err)
+		goto err_exporter;
 	err = pktcap_chardev_init();
 	if (err)
 		goto err_genl;
@@ -86,6 +89,8 @@ static int __init pktcap_init(void)
 
 err_genl:
 	pktcap_genl_exit();
+err_exporter:
+	pktcap_exporter_exit();
 err_notifier:
 	pktcap_notifier_exit();
 err_pernet:
@@ -99,6 +104,7 @@ static void __exit pktcap_exit(void)
 {
 	pktcap_chardev_exit();
 	pktcap_genl_exit();
+	pktcap_exporter_exit();
 	pktcap_notifier_exit();
 	unregister_pernet_subsys(&pktcap_net_ops);
 	pktcap_flow_cache_exit();

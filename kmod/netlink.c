@@ -93,6 +93,21 @@ static const struct nla_policy pktcap_flows_policy[PKTCAP_A_MAX + 1] = {
 	[PKTCAP_A_FLOW_FILTER] = NLA_POLICY_NESTED(pktcap_flow_filter_policy),
 };
 
+static const struct nla_policy pktcap_export_nest_policy[PKTCAP_A_EXPORT_MAX + 1] = {
+	[PKTCAP_A_EXPORT_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[PKTCAP_A_EXPORT_VERSION] = NLA_POLICY_RANGE(NLA_U32, 5, 10),
+	[PKTCAP_A_EXPORT_COLLECTOR] = { .type = NLA_NUL_STRING, .len = 63 },
+	[PKTCAP_A_EXPORT_DOMAIN] = { .type = NLA_U32 },
+	[PKTCAP_A_EXPORT_MTU] = NLA_POLICY_RANGE(NLA_U32, 576, 9216),
+	[PKTCAP_A_EXPORT_PID] = { .type = NLA_U32 },
+	[PKTCAP_A_EXPORT_TEMPLATE_PACKETS] = { .type = NLA_U32 },
+	[PKTCAP_A_EXPORT_TEMPLATE_SECONDS] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy pktcap_export_policy[PKTCAP_A_MAX + 1] = {
+	[PKTCAP_A_EXPORT] = NLA_POLICY_NESTED(pktcap_export_nest_policy),
+};
+
 static const struct genl_multicast_group pktcap_mcgrps[] = {
 	{ .name = PKTCAP_MCGRP_FLOWS, },
 };
@@ -198,6 +213,8 @@ static int pktcap_nl_status(struct sk_buff *req, struct genl_info *info)
 		err = pktcap_capture_fill_status(pn, skb);
 	if (!err)
 		err = pktcap_meter_fill_status(pn, skb);
+	if (!err)
+		err = pktcap_export_fill_status(pn, skb);
 	mutex_unlock(&pn->lock);
 	if (err) {
 		nlmsg_free(skb);
@@ -260,6 +277,29 @@ static int pktcap_nl_flow_meter(struct sk_buff *req, struct genl_info *info)
 				info->extack);
 }
 
+static int pktcap_nl_export(struct sk_buff *req, struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, PKTCAP_A_EXPORT))
+		return -EINVAL;
+	return pktcap_export_set(info_pernet(info), info->attrs[PKTCAP_A_EXPORT],
+				 info->snd_portid, info->extack);
+}
+
+static int pktcap_nl_verify(struct sk_buff *req, struct genl_info *info)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = reply_new(info, &hdr);
+	if (!skb)
+		return -ENOMEM;
+	if (pktcap_verify_fill(skb)) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	return reply_send(skb, hdr, info);
+}
+
 static const struct genl_ops pktcap_genl_ops[] = {
 	{
 		.cmd = PKTCAP_CMD_BACKENDS,
@@ -300,6 +340,17 @@ static const struct genl_ops pktcap_genl_ops[] = {
 		.policy = pktcap_flows_policy,
 		.maxattr = PKTCAP_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PKTCAP_CMD_EXPORT,
+		.doit = pktcap_nl_export,
+		.policy = pktcap_export_policy,
+		.maxattr = PKTCAP_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PKTCAP_CMD_VERIFY,
+		.doit = pktcap_nl_verify,
 	},
 };
 

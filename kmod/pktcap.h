@@ -46,6 +46,7 @@ struct pktcap_meter_stats;
  *	room for, counted by the meter)
  * @packets_lost: packets in those flows
  * @enabled: an exporter announced itself with EXPORT
+ * @portid: the netlink port it announced itself on
  * @version: its settings, for STATUS
  * @domain: likewise
  * @mtu: likewise
@@ -69,6 +70,7 @@ struct pktcap_export_state {
 	u64 flows_lost;
 	u64 packets_lost;
 	bool enabled;
+	u32 portid;
 	u32 version;
 	u32 domain;
 	u32 mtu;
@@ -146,6 +148,7 @@ int pktcap_backend_by_name(const char *name);
 /* integrity.c: what the kernel knows of this module's provenance */
 bool pktcap_sig_verified(void);
 const char *pktcap_srcversion(void);
+int pktcap_verify_fill(struct sk_buff *skb);
 
 /* capture.c: the capture session */
 int pktcap_capture_start(struct pktcap_net *pn, struct nlattr **tb,
@@ -168,6 +171,13 @@ int pktcap_meter_fill_metrics(struct pktcap_net *pn, struct sk_buff *skb);
 int pktcap_meter_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int pktcap_meter_stats_init(struct pktcap_net *pn);
 void pktcap_meter_stats_free(struct pktcap_net *pn);
+
+/* exporter.c: EXPORT */
+int pktcap_export_set(struct pktcap_net *pn, struct nlattr *nest, u32 portid,
+		      struct netlink_ext_ack *extack);
+int pktcap_export_fill_status(struct pktcap_net *pn, struct sk_buff *skb);
+int pktcap_exporter_init(void);
+void pktcap_exporter_exit(void);
 
 /* metrics.c */
 int pktcap_metrics_fill(struct pktcap_net *pn, struct sk_buff *skb);
