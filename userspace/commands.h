@@ -10,3 +10,9 @@
  */
 PK_CMD(status)
 PK_CMD(backends)
+PK_CMD(flow_meter)
+PK_CMD(flows)
+PK_CMD(start)
+PK_CMD(stop)
+PK_CMD(metrics)
+PK_CMD(record)
