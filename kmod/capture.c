@@ -15,6 +15,7 @@
 #include "pktcap.h"
 #include "hook.h"
 #include "ring.h"
+#include "seal.h"
 
 /**
  * struct pktcap_session - one capture session
@@ -28,6 +29,7 @@
  * @filter: classic BPF program, or NULL to capture everything
  * @filter_insns: its length
  * @rings: the per-CPU rings
+ * @seal: sealing state when encryption was enabled at START, or NULL
  * @wake_timer: bounds the latency of wakeups below @wakeup_records
  * @wake_armed: 1 while @wake_timer is pending; lets the packet path arm it
  *	with one cache-line read in the common case
@@ -46,6 +48,7 @@ struct pktcap_session {
 	struct bpf_prog *filter;
 	u32 filter_insns;
 	struct pktcap_rings *rings;
+	struct pktcap_seal *seal;
 	struct timer_list wake_timer;
 	atomic_t wake_armed;
 	struct rcu_head rcu;
@@ -124,6 +127,7 @@ static void capture_rx(struct pktcap_hook *h, struct sk_buff *skb, u8 dir)
 		.ifindex = h->ifindex,
 		.linktype = h->linktype,
 		.direction = dir,
+		.seal = s->seal,
 	};
 	bool wake = false;
 	u32 rec_len;
@@ -221,6 +225,7 @@ static void session_free(struct pktcap_session *s)
 		bpf_prog_destroy(s->filter);
 	if (s->rings)
 		pktcap_rings_put(s->rings);
+	pktcap_seal_free(s->seal);
 	kfree_rcu(s, rcu);
 }
 
@@ -293,9 +298,19 @@ int pktcap_capture_start(struct pktcap_net *pn, struct nlattr **tb,
 		err = -EBUSY;
 		goto err_unlock;
 	}
+	if (pn->seal_key.enabled) {
+		s->seal = pktcap_seal_new(&pn->seal_key, s->snaplen);
+		if (IS_ERR(s->seal)) {
+			err = PTR_ERR(s->seal);
+			s->seal = NULL;
+			NL_SET_ERR_MSG_MOD(extack, "cannot set up AES-256-GCM (gcm(aes))");
+			goto err_unlock;
+		}
+	}
 	s->id = ++pn->next_session_id;
 	s->rings = pktcap_rings_alloc(s->ring_size, s->snaplen,
-				      s->wakeup_records, s->id);
+				      s->wakeup_records, s->id,
+				      s->seal ? pn->seal_key.key_id : NULL);
 	if (!s->rings) {
 		NL_SET_ERR_MSG_MOD(extack, "cannot allocate the rings");
 		err = -ENOMEM;
@@ -357,9 +372,74 @@ void pktcap_net_shutdown(struct pktcap_net *pn)
 	rtnl_lock();
 	mutex_lock(&pn->lock);
 	capture_stop_locked(pn);
+	pktcap_seal_key_clear(&pn->seal_key);
 	mutex_unlock(&pn->lock);
 	rtnl_unlock();
 	pktcap_meter_shutdown(pn);
+}
+
+/*
+ * ENCRYPTION. The key applies to sessions started after it is set: a
+ * running session keeps sealing (or not) as it started, so every record
+ * of one capture is under one key, and changing or clearing the key while
+ * one runs is refused rather than half-applied.
+ */
+int pktcap_encryption_set(struct pktcap_net *pn, struct nlattr **tb,
+			  struct netlink_ext_ack *extack)
+{
+	struct nlattr *key = tb[PKTCAP_A_ENCRYPTION_KEY];
+	bool enable;
+	int err = 0;
+
+	if (!tb[PKTCAP_A_ENCRYPTION_ENABLED]) {
+		NL_SET_ERR_MSG_MOD(extack, "missing enabled attribute");
+		return -EINVAL;
+	}
+	enable = nla_get_u8(tb[PKTCAP_A_ENCRYPTION_ENABLED]);
+	if (enable && !key) {
+		NL_SET_ERR_MSG_MOD(extack, "missing key");
+		return -EINVAL;
+	}
+	mutex_lock(&pn->lock);
+	if (session_locked(pn)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a capture session is running: stop it before changing encryption");
+		err = -EBUSY;
+	} else if (enable) {
+		pktcap_seal_key_clear(&pn->seal_key);
+		pktcap_seal_key_set(&pn->seal_key, nla_data(key));
+	} else if (!pn->seal_key.enabled) {
+		NL_SET_ERR_MSG_MOD(extack, "encryption is not enabled");
+		err = -ENOENT;
+	} else {
+		pktcap_seal_key_clear(&pn->seal_key);
+	}
+	mutex_unlock(&pn->lock);
+	/* The request is ours to consume: leave no copy of the key in it. */
+	if (key)
+		memzero_explicit(nla_data(key), nla_len(key));
+	return err;
+}
+
+/* The PKTCAP_A_ENCRYPTION nest of STATUS. Caller holds pn->lock. */
+int pktcap_encryption_fill_status(struct pktcap_net *pn, struct sk_buff *skb)
+{
+	const struct pktcap_seal_key *k = &pn->seal_key;
+	struct nlattr *nest = nla_nest_start(skb, PKTCAP_A_ENCRYPTION);
+
+	lockdep_assert_held(&pn->lock);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, PKTCAP_A_ENCRYPTION_ENABLED, k->enabled) ||
+	    (k->enabled &&
+	     (nla_put_string(skb, PKTCAP_A_ENCRYPTION_ALGORITHM, "aes-256-gcm") ||
+	      nla_put(skb, PKTCAP_A_ENCRYPTION_KEY_ID, sizeof(k->key_id),
+		      k->key_id)))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
 }
 
 /*

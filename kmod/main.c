@@ -119,3 +119,4 @@ MODULE_AUTHOR("The pktcap developers");
 MODULE_DESCRIPTION("Packet capture to mmap rings and in-kernel flow metering");
 MODULE_VERSION(PKTCAP_VERSION);
 MODULE_ALIAS_GENL_FAMILY(PKTCAP_GENL_NAME);
+MODULE_SOFTDEP("pre: gcm");

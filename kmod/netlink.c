@@ -108,6 +108,15 @@ static const struct nla_policy pktcap_export_policy[PKTCAP_A_MAX + 1] = {
 	[PKTCAP_A_EXPORT] = NLA_POLICY_NESTED(pktcap_export_nest_policy),
 };
 
+static const struct nla_policy pktcap_enc_nest_policy[PKTCAP_A_ENCRYPTION_MAX + 1] = {
+	[PKTCAP_A_ENCRYPTION_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[PKTCAP_A_ENCRYPTION_KEY] = NLA_POLICY_EXACT_LEN(PKTCAP_KEY_LEN),
+};
+
+static const struct nla_policy pktcap_encryption_policy[PKTCAP_A_MAX + 1] = {
+	[PKTCAP_A_ENCRYPTION] = NLA_POLICY_NESTED(pktcap_enc_nest_policy),
+};
+
 static const struct genl_multicast_group pktcap_mcgrps[] = {
 	{ .name = PKTCAP_MCGRP_FLOWS, },
 };
@@ -214,6 +223,8 @@ static int pktcap_nl_status(struct sk_buff *req, struct genl_info *info)
 	if (!err)
 		err = pktcap_meter_fill_status(pn, skb);
 	if (!err)
+		err = pktcap_encryption_fill_status(pn, skb);
+	if (!err)
 		err = pktcap_export_fill_status(pn, skb);
 	mutex_unlock(&pn->lock);
 	if (err) {
@@ -285,6 +296,21 @@ static int pktcap_nl_export(struct sk_buff *req, struct genl_info *info)
 				 info->snd_portid, info->extack);
 }
 
+static int pktcap_nl_encryption(struct sk_buff *req, struct genl_info *info)
+{
+	struct nlattr *tb[PKTCAP_A_ENCRYPTION_MAX + 1];
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, PKTCAP_A_ENCRYPTION))
+		return -EINVAL;
+	err = nla_parse_nested(tb, PKTCAP_A_ENCRYPTION_MAX,
+			       info->attrs[PKTCAP_A_ENCRYPTION],
+			       pktcap_enc_nest_policy, info->extack);
+	if (err)
+		return err;
+	return pktcap_encryption_set(info_pernet(info), tb, info->extack);
+}
+
 static int pktcap_nl_verify(struct sk_buff *req, struct genl_info *info)
 {
 	struct sk_buff *skb;
@@ -345,6 +371,13 @@ static const struct genl_ops pktcap_genl_ops[] = {
 		.cmd = PKTCAP_CMD_EXPORT,
 		.doit = pktcap_nl_export,
 		.policy = pktcap_export_policy,
+		.maxattr = PKTCAP_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = PKTCAP_CMD_ENCRYPTION,
+		.doit = pktcap_nl_encryption,
+		.policy = pktcap_encryption_policy,
 		.maxattr = PKTCAP_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},

@@ -22,6 +22,7 @@
 #include <net/netns/generic.h>
 #include <linux/pktcap.h>
 #include "compat.h"
+#include "seal.h"
 
 #define PKTCAP_VERSION "0.1.0"
 
@@ -119,6 +120,7 @@ struct pktcap_cap_stats {
  * @meter: the flow meter, or NULL; under @lock
  * @meter_stats: flow meter counters, cumulative for the namespace
  * @export: expired-flow delivery
+ * @seal_key: the capture sealing key, under @lock
  */
 struct pktcap_net {
 	struct net *net;
@@ -131,6 +133,7 @@ struct pktcap_net {
 	struct pktcap_meter *meter;
 	struct pktcap_meter_stats __percpu *meter_stats;
 	struct pktcap_export_state export;
+	struct pktcap_seal_key seal_key;
 };
 
 struct pktcap_net *pktcap_pernet(const struct net *net);
@@ -158,6 +161,9 @@ int pktcap_capture_fill_status(struct pktcap_net *pn, struct sk_buff *skb);
 struct pktcap_rings *pktcap_capture_rings_get(struct pktcap_net *pn);
 u64 pktcap_capture_poll_state(struct pktcap_net *pn, bool *pending);
 void pktcap_net_shutdown(struct pktcap_net *pn);
+int pktcap_encryption_set(struct pktcap_net *pn, struct nlattr **tb,
+			  struct netlink_ext_ack *extack);
+int pktcap_encryption_fill_status(struct pktcap_net *pn, struct sk_buff *skb);
 int pktcap_notifier_init(void);
 void pktcap_notifier_exit(void);
 

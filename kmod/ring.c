@@ -16,6 +16,7 @@
 #include "pktcap.h"
 #include "ring.h"
 #include "ring_proto.h"
+#include "seal.h"
 
 /**
  * struct pktcap_ring - one CPU's ring
@@ -110,7 +111,8 @@ err:
 	return NULL;
 }
 
-static void fill_info(struct pktcap_rings *rs, u32 snaplen, u64 session_id)
+static void fill_info(struct pktcap_rings *rs, u32 snaplen, u64 session_id,
+		      const u8 *key_id)
 {
 	struct pktcap_mmap_info *info = rs->info;
 
@@ -126,10 +128,15 @@ static void fill_info(struct pktcap_rings *rs, u32 snaplen, u64 session_id)
 	info->snaplen = snaplen;
 	info->session_id = session_id;
 	info->rec_hdr_len = sizeof(struct pktcap_rec_hdr);
+	if (key_id) {
+		info->flags |= PKTCAP_INFO_F_SEALED;
+		memcpy(info->key_id, key_id, sizeof(info->key_id));
+	}
 }
 
 struct pktcap_rings *pktcap_rings_alloc(u32 ring_size, u32 snaplen,
-					u32 wakeup_records, u64 session_id)
+					u32 wakeup_records, u64 session_id,
+					const u8 *key_id)
 {
 	struct pktcap_rings *rs;
 	unsigned int cpu;
@@ -152,7 +159,7 @@ struct pktcap_rings *pktcap_rings_alloc(u32 ring_size, u32 snaplen,
 		if (!rs->ring[cpu])
 			goto err;
 	}
-	fill_info(rs, snaplen, session_id);
+	fill_info(rs, snaplen, session_id, key_id);
 	return rs;
 err:
 	pktcap_rings_put(rs);
@@ -252,13 +259,21 @@ u32 pktcap_ring_put(struct pktcap_rings *rs, const struct sk_buff *skb,
 	u32 cap = min(wire, m->snaplen);
 	struct pktcap_rec_hdr *h;
 	u32 len = 0;
+	int err;
 
 	spin_lock(&r->lock);
-	h = pktcap_ring_reserve(&r->p, cap);
+	h = pktcap_ring_reserve(&r->p, m->seal ? cap + PKTCAP_SEAL_OVERHEAD : cap);
 	if (h) {
 		fill_header(h, skb, m, cap, wire, r->seq);
-		if (likely(!copy_packet(skb, m->mac_off, pktcap_rec_payload(h),
-					cap))) {
+		if (m->seal) {
+			h->flags |= PKTCAP_REC_F_SEALED;
+			err = pktcap_seal_record(m->seal, h, skb, m->mac_off, cap,
+						 pktcap_rec_payload(h));
+		} else {
+			err = copy_packet(skb, m->mac_off, pktcap_rec_payload(h),
+					  cap);
+		}
+		if (likely(!err)) {
 			len = h->rec_len;
 			pktcap_ring_commit(&r->p);
 			if (++r->since_wake >= rs->wakeup_records) {

@@ -14,8 +14,11 @@
 
 struct pktcap_rings;
 
+struct pktcap_seal;
+
 /* What the packet path knows about a packet besides the skb. */
 struct pktcap_rec_meta {
+	struct pktcap_seal *seal;	/* or NULL: records in the clear */
 	int mac_off;		/* bytes from the link-layer header to skb->data */
 	u32 snaplen;
 	u32 ifindex;
@@ -24,7 +27,8 @@ struct pktcap_rec_meta {
 };
 
 struct pktcap_rings *pktcap_rings_alloc(u32 ring_size, u32 snaplen,
-					u32 wakeup_records, u64 session_id);
+					u32 wakeup_records, u64 session_id,
+					const u8 *key_id);
 void pktcap_rings_get(struct pktcap_rings *r);
 void pktcap_rings_put(struct pktcap_rings *r);
 void pktcap_rings_stop(struct pktcap_rings *r);

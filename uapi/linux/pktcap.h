@@ -701,8 +701,9 @@ struct pktcap_ring_consumer {
  *	a multiple of %PKTCAP_REC_ALIGN
  * @flags: %PKTCAP_REC_F_*
  * @hdr_len: offset of the packet bytes from the start of the record
- * @cap_len: bytes of packet data in the record (for a sealed record, the
- *	plaintext length; the ciphertext and tag take cap_len + 16 bytes)
+ * @cap_len: bytes of packet data in the record; for a sealed record the
+ *	plaintext length, the payload being %PKTCAP_SEAL_OVERHEAD bytes longer
+ *	(struct pktcap_seal_layout)
  * @wire_len: length of the packet on the wire
  * @tstamp_ns: CLOCK_REALTIME time the hook saw the packet, in ns
  * @seq: per-ring record number, counting dropped packets too, so a gap
@@ -738,5 +739,24 @@ struct pktcap_rec_hdr {
 #define PKTCAP_REC_F_TRUNCATED	(1U << 1)	/* cap_len < wire_len */
 #define PKTCAP_REC_F_VLAN	(1U << 2)	/* vlan_tci/vlan_proto valid */
 #define PKTCAP_REC_F_SEALED	(1U << 3)	/* packet bytes are AES-256-GCM sealed */
+
+/**
+ * DOC: sealed records
+ *
+ * With encryption enabled (PKTCAP_CMD_ENCRYPTION) before START, every
+ * record of the session carries %PKTCAP_REC_F_SEALED and its payload is
+ *
+ *   nonce[PKTCAP_GCM_NONCE_LEN] | ciphertext[cap_len] | tag[PKTCAP_GCM_TAG_LEN]
+ *
+ * AES-256-GCM with the namespace's key, the whole struct pktcap_rec_hdr (as
+ * stored, hdr_len bytes) as associated data. The nonce is an 8-byte random
+ * salt chosen per CPU at START, followed by a 32-bit big-endian counter of
+ * that CPU's records; a new salt is drawn when the counter wraps, so a
+ * nonce repeats under one key only if two random 64-bit salts collide.
+ * The key itself is never returned by any operation; the mmap info page and
+ * STATUS carry its key id, the first %PKTCAP_KEY_ID_LEN bytes of
+ * SHA-256("pktcap key id v1" || key).
+ */
+#define PKTCAP_SEAL_OVERHEAD	(PKTCAP_GCM_NONCE_LEN + PKTCAP_GCM_TAG_LEN)
 
 #endif /* _UAPI_LINUX_PKTCAP_H */
