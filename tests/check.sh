@@ -68,6 +68,7 @@ say "kernel build tree $KDIR, guest kernel $KVER"
 stage style tests/lib/style.sh
 stage unit make -s -C tests/unit run
 stage fuzz make -s -C tests/fuzz run FUZZ_SECONDS="${PKTCAP_FUZZ_SECONDS:-15}"
+stage dkms tests/dkms/check-dkms.sh
 [ -x tests/capfile/check-readers.sh ] && stage capfile tests/capfile/check-readers.sh
 [ -x tests/netflow/check-decoders.sh ] && stage netflow tests/netflow/check-decoders.sh
 stage guest tests/vm/run.sh --kernel "/boot/vmlinuz-$KVER" --log "$R/guest-console.log" \
