@@ -219,8 +219,13 @@ err_free:
 	return ERR_PTR(err);
 }
 
+/*
+ * Hooks are detached and a grace period has passed, so nothing re-arms
+ * the wake timer; a failed START may still have armed it once.
+ */
 static void session_free(struct pktcap_session *s)
 {
+	timer_shutdown_sync(&s->wake_timer);
 	if (s->filter)
 		bpf_prog_destroy(s->filter);
 	if (s->rings)
@@ -345,7 +350,6 @@ static int capture_stop_locked(struct pktcap_net *pn)
 		return -ENOENT;
 	RCU_INIT_POINTER(pn->session, NULL);
 	session_detach_all(s);
-	timer_shutdown_sync(&s->wake_timer);
 	pktcap_rings_stop(s->rings);
 	wake_up_interruptible_poll(&pn->wq, EPOLLHUP);
 	session_free(s);

@@ -22,7 +22,12 @@ int pktcap_rxh_attach(struct pktcap_hook *h, struct netlink_ext_ack *extack)
 	int err;
 
 	err = netdev_rx_handler_register(h->dev, pktcap_rx_handler, h);
-	if (err == -EBUSY)
+	if (err != -EBUSY)
+		return err;
+	if (rcu_access_pointer(h->dev->rx_handler) == pktcap_rx_handler)
+		NL_SET_ERR_MSG_MOD(extack,
+				   "device busy: pktcap's capture or flow meter already uses its rx-handler (use nf-ingress for one of them)");
+	else
 		NL_SET_ERR_MSG_MOD(extack,
 				   "device busy: a bridge, bond or other rx_handler owns it (try --backend nf-ingress)");
 	return err;
