@@ -66,6 +66,7 @@ say "kernel build tree $KDIR, guest kernel $KVER"
 	build_tap "userspace builds (-Wall -Wextra -Werror)" make -C "$REPO/userspace"
 } >"$R/build.tap"
 stage style tests/lib/style.sh
+stage spec /usr/bin/python3 tests/lib/check-spec.py
 stage unit make -s -C tests/unit run
 stage fuzz make -s -C tests/fuzz run FUZZ_SECONDS="${PKTCAP_FUZZ_SECONDS:-15}"
 stage dkms tests/dkms/check-dkms.sh
