@@ -1,0 +1,722 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pktcapctl verify: is the pktcap code in the kernel the code the operator
+ * trusts? Four verdicts, each with its reason:
+ *
+ *  module      the .ko file is readable and is a kernel module
+ *  signature   its appended signature is valid and made with the key of
+ *              the operator's certificate (checked here with OpenSSL, so a
+ *              private key the kernel does not know works too)
+ *  srcversion  the file is the module the kernel runs: modpost's digest of
+ *              the sources, in the file's .modinfo, equals the loaded one's
+ *  kernel      the kernel's own verdict at load time. Only reported unless
+ *              --require-kernel-verified: few machines have the key
+ *              enrolled, and that is no fault of the file.
+ *
+ * Exit 0 only if every verdict that counts passed. A check that could not
+ * run (no --cert, module not loaded) counts as failed: "not proven" must
+ * never read as "proven".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <linux/pktcap.h>
+
+#include "cmd.h"
+#include "err.h"
+#include "fields.h"
+#include "json.h"
+#include "modsig.h"
+#include "nl.h"
+#include "verify_ossl.h"
+
+#define WHAT		"verify"
+#define MAX_MODULE	(1UL << 30)	/* far above any real module */
+
+struct opts {
+	const char *module;
+	const char *cert;
+	bool require_kernel;
+	bool no_kernel;
+};
+
+/* The kernel's answer to PKTCAP_CMD_VERIFY. */
+struct kview {
+	bool answered;
+	bool sig_verified;
+	bool sig_enforce;
+	char taint[16];
+	char version[64];
+	char srcversion[64];
+	char lockdown[32];	/* "" if unknown */
+};
+
+/* What the module file says about itself. */
+struct fview {
+	char path[PATH_MAX];
+	bool from_modinfo;
+	unsigned char *buf;
+	size_t len;
+	bool read_ok;
+	bool parsed;		/* elf, mst and ms are set */
+	enum pk_elf_status elf;
+	enum pk_modsig_status mst;
+	struct pk_modsig ms;
+	bool described;		/* si holds the signer id and digest */
+	struct pk_sig_info si;
+	char name[64];
+	char version[64];
+	char srcversion[64];
+};
+
+enum state { ST_PASS, ST_FAIL, ST_SKIP, ST_INFO };
+enum { C_MODULE, C_SIG, C_SRCV, C_KERNEL, NR_CHECKS };
+static const char *const check_names[NR_CHECKS] = {
+	"module", "signature", "srcversion", "kernel",
+};
+
+struct check {
+	enum state st;
+	bool blocked;		/* not run: another failure already said why */
+	const char *what;	/* for the error line: a path, "pktcap" */
+	char msg[800];
+};
+
+struct report {
+	struct opts o;
+	struct kview k;
+	struct fview f;
+	struct check c[NR_CHECKS];
+};
+
+static void set_check(struct report *r, int id, enum state st,
+		      const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void set_check(struct report *r, int id, enum state st,
+		      const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->c[id].st = st;
+	r->c[id].what = what;
+	va_start(ap, fmt);
+	vsnprintf(r->c[id].msg, sizeof(r->c[id].msg), fmt, ap);
+	va_end(ap);
+}
+
+/* ------------------------------------------------------------ options */
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "module", required_argument, NULL, 'm' },
+		{ "cert", required_argument, NULL, 'c' },
+		{ "require-kernel-verified", no_argument, NULL, 'r' },
+		{ "no-kernel", no_argument, NULL, 'n' },
+		{ 0 }
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 0;	/* GNU getopt: full reset, argv[0] is the command */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":m:c:", longopts, NULL)) != -1) {
+		if (c == 'm')
+			o->module = optarg;
+		else if (c == 'c')
+			o->cert = optarg;
+		else if (c == 'r')
+			o->require_kernel = true;
+		else if (c == 'n')
+			o->no_kernel = true;
+		else
+			return pk_usage_error(&pk_cmd_verify, argv[optind - 1],
+					      c == ':' ? "missing argument" :
+					      "unknown option");
+	}
+	if (optind < argc)
+		return pk_usage_error(&pk_cmd_verify, argv[optind],
+				      "unexpected argument");
+	if (o->no_kernel && o->require_kernel)
+		return pk_usage_error(&pk_cmd_verify, "--require-kernel-verified",
+				      "asks the kernel: not with --no-kernel");
+	return 0;
+}
+
+/* ------------------------------------------------------------ kernel */
+
+static const struct pk_field top_fields[] = {
+	{ PKTCAP_A_VERIFY, PK_F_NEST, NULL, NULL },
+};
+static const struct pk_attrs top_attrs = PK_ATTRS(top_fields, PKTCAP_A_MAX);
+
+static const struct pk_field kv_fields[] = {
+	{ PKTCAP_A_VERIFY_SIG_VERIFIED, PK_F_BOOL, NULL, NULL },
+	{ PKTCAP_A_VERIFY_TAINT, PK_F_STR, NULL, NULL },
+	{ PKTCAP_A_VERIFY_VERSION, PK_F_STR, NULL, NULL },
+	{ PKTCAP_A_VERIFY_SRCVERSION, PK_F_STR, NULL, NULL },
+	{ PKTCAP_A_VERIFY_SIG_ENFORCE, PK_F_BOOL, NULL, NULL },
+	{ PKTCAP_A_VERIFY_LOCKDOWN, PK_F_STR, NULL, NULL },
+};
+static const struct pk_attrs kv_attrs = PK_ATTRS(kv_fields, PKTCAP_A_VERIFY_MAX);
+
+static void attr_str(char *dst, size_t size, struct nlattr *a)
+{
+	snprintf(dst, size, "%s", a ? nla_get_string(a) : "");
+}
+
+static int kernel_parse(const struct nlmsghdr *nlh, struct kview *k)
+{
+	struct nlattr *tb[PKTCAP_A_MAX + 1], *kv[PKTCAP_A_VERIFY_MAX + 1];
+
+	if (pk_attrs_parse(&top_attrs, nlh, tb) || !tb[PKTCAP_A_VERIFY] ||
+	    pk_attrs_parse_nested(&kv_attrs, tb[PKTCAP_A_VERIFY], kv) ||
+	    !kv[PKTCAP_A_VERIFY_SIG_VERIFIED] || !kv[PKTCAP_A_VERIFY_SRCVERSION])
+		return -EBADMSG;
+	k->sig_verified = nla_get_u8(kv[PKTCAP_A_VERIFY_SIG_VERIFIED]);
+	k->sig_enforce = kv[PKTCAP_A_VERIFY_SIG_ENFORCE] &&
+			 nla_get_u8(kv[PKTCAP_A_VERIFY_SIG_ENFORCE]);
+	attr_str(k->taint, sizeof(k->taint), kv[PKTCAP_A_VERIFY_TAINT]);
+	attr_str(k->version, sizeof(k->version), kv[PKTCAP_A_VERIFY_VERSION]);
+	attr_str(k->srcversion, sizeof(k->srcversion),
+		 kv[PKTCAP_A_VERIFY_SRCVERSION]);
+	attr_str(k->lockdown, sizeof(k->lockdown), kv[PKTCAP_A_VERIFY_LOCKDOWN]);
+	k->answered = true;
+	return 0;
+}
+
+/* "none [integrity] confidentiality": the bracketed word is the mode. */
+static void read_lockdown(char *buf, size_t size)
+{
+	FILE *f = fopen("/sys/kernel/security/lockdown", "r");
+	char line[128], *l, *r;
+
+	if (!f)
+		return;	/* securityfs not mounted, or no lockdown LSM */
+	if (fgets(line, sizeof(line), f) && (l = strchr(line, '[')) &&
+	    (r = strchr(l, ']'))) {
+		*r = '\0';
+		snprintf(buf, size, "%s", l + 1);
+	}
+	fclose(f);
+}
+
+/* Errors are printed here; the report then says what could not be checked. */
+static void kernel_query(struct kview *k)
+{
+	struct nlmsghdr *reply;
+	struct pk_nl *nl;
+	int err;
+
+	if (pk_nl_open(&nl))
+		return;
+	err = pk_nl_query(nl, pk_nl_req(PKTCAP_CMD_VERIFY, 0), &reply);
+	if (err) {
+		pk_nl_perror(nl, WHAT, err);
+	} else {
+		if (kernel_parse(reply, k))
+			pk_err_errno(WHAT, EBADMSG, NULL);
+		free(reply);
+	}
+	pk_nl_close(nl);
+	if (k->answered && !k->lockdown[0])
+		read_lockdown(k->lockdown, sizeof(k->lockdown));
+}
+
+/* ------------------------------------------------------------ the file */
+
+/*
+ * The loaded module's file, as modprobe would find it. A module loaded
+ * with "insmod PATH" is unknown to modinfo: then only --module can say.
+ */
+static bool modinfo_path(struct fview *f)
+{
+	/* kmod lives in /usr/sbin, which an ordinary user's PATH lacks. */
+	FILE *p = popen("PATH=\"$PATH:/usr/sbin:/sbin\" modinfo -n pktcap 2>/dev/null",
+			"r");
+	char line[PATH_MAX + 2];
+	bool got;
+
+	if (!p)
+		return false;
+	got = fgets(line, sizeof(line), p) != NULL;
+	if (pclose(p) != 0 || !got || line[0] != '/')
+		return false;
+	line[strcspn(line, "\n")] = '\0';
+	if (strlen(line) >= sizeof(f->path))
+		return false;
+	memcpy(f->path, line, strlen(line) + 1);
+	f->from_modinfo = true;
+	return true;
+}
+
+static int read_fd(int fd, struct fview *f, char *why, size_t n)
+{
+	struct stat st;
+	ssize_t got;
+
+	if (fstat(fd, &st))
+		return snprintf(why, n, "%s", strerror(errno)), -1;
+	if (!S_ISREG(st.st_mode))
+		return snprintf(why, n, "not a regular file"), -1;
+	if ((unsigned long long)st.st_size > MAX_MODULE)
+		return snprintf(why, n, "too large for a module"), -1;
+	f->buf = malloc(st.st_size ? st.st_size : 1);
+	if (!f->buf)
+		return snprintf(why, n, "%s", strerror(ENOMEM)), -1;
+	while (f->len < (size_t)st.st_size) {
+		got = read(fd, f->buf + f->len, st.st_size - f->len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return snprintf(why, n, "%s", strerror(errno)), -1;
+		if (!got)
+			break;	/* shrank under us: judge what was there */
+		f->len += got;
+	}
+	return 0;
+}
+
+static int read_module(struct fview *f, char *why, size_t n)
+{
+	int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return snprintf(why, n, "cannot read: %s", strerror(errno)), -1;
+	rc = read_fd(fd, f, why, n);
+	close(fd);
+	return rc;
+}
+
+/* xz, zstd and gzip magic: modules_install may compress modules. */
+static bool compressed(const struct fview *f)
+{
+	static const unsigned char xz[] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
+	static const unsigned char zst[] = { 0x28, 0xb5, 0x2f, 0xfd };
+	static const unsigned char gz[] = { 0x1f, 0x8b };
+
+	return (f->len >= sizeof(xz) && !memcmp(f->buf, xz, sizeof(xz))) ||
+	       (f->len >= sizeof(zst) && !memcmp(f->buf, zst, sizeof(zst))) ||
+	       (f->len >= sizeof(gz) && !memcmp(f->buf, gz, sizeof(gz)));
+}
+
+static void modinfo_str(const struct fview *f, size_t off, size_t size,
+			const char *key, char *dst, size_t dsize)
+{
+	const char *v;
+	size_t vlen;
+
+	dst[0] = '\0';
+	if (pk_modinfo_get((const char *)f->buf + off, size, key, &v, &vlen))
+		snprintf(dst, dsize, "%.*s", (int)vlen, v);
+}
+
+/*
+ * Signature first: .modinfo must come from the signed bytes only, or a
+ * signed file could carry an unsigned srcversion after its signature.
+ */
+static void parse_module(struct fview *f)
+{
+	size_t off, size;
+
+	f->parsed = true;
+	f->mst = pk_modsig_parse(f->buf, f->len, &f->ms);
+	f->elf = pk_elf_modinfo(f->buf, f->ms.data_len, &off, &size);
+	if (f->elf != PK_ELF_OK)
+		return;
+	modinfo_str(f, off, size, "name", f->name, sizeof(f->name));
+	modinfo_str(f, off, size, "version", f->version, sizeof(f->version));
+	modinfo_str(f, off, size, "srcversion", f->srcversion,
+		    sizeof(f->srcversion));
+}
+
+/* ------------------------------------------------------------ checks */
+
+static void check_module(struct report *r)
+{
+	struct fview *f = &r->f;
+	char why[300];
+
+	if (!f->path[0]) {
+		set_check(r, C_MODULE, ST_FAIL, WHAT,
+			  "no module file: modinfo -n pktcap knows none (pktcap is not installed under /lib/modules, or was loaded with insmod PATH): give --module PATH");
+		return;
+	}
+	if (read_module(f, why, sizeof(why))) {
+		set_check(r, C_MODULE, ST_FAIL, f->path, "%s", why);
+		return;
+	}
+	f->read_ok = true;
+	if (compressed(f)) {
+		set_check(r, C_MODULE, ST_FAIL, f->path,
+			  "compressed module: the signature is inside the compressed data; decompress it (xz -dk, zstd -d, gunzip -k) and give --module");
+		return;
+	}
+	parse_module(f);
+	if (f->elf != PK_ELF_OK)
+		set_check(r, C_MODULE, ST_FAIL, f->path, "%s",
+			  pk_elf_strerror(f->elf));
+	else
+		set_check(r, C_MODULE, ST_PASS, f->path, "kernel module %s %s",
+			  f->name[0] ? f->name : "(no name)",
+			  f->version[0] ? f->version : "(no version)");
+}
+
+static void sig_malformed(struct report *r)
+{
+	const struct fview *f = &r->f;
+
+	if (f->mst == PK_MODSIG_TOO_LONG)
+		set_check(r, C_SIG, ST_FAIL, f->path,
+			  "%s: sig_len %u, but only %zu bytes precede the signature header",
+			  pk_modsig_strerror(f->mst), f->ms.raw_sig_len,
+			  f->ms.data_len - PK_MODSIG_INFO_LEN);
+	else
+		set_check(r, C_SIG, ST_FAIL, f->path, "%s",
+			  pk_modsig_strerror(f->mst));
+}
+
+static void sig_verify(struct report *r)
+{
+	struct fview *f = &r->f;
+	const char *cert = r->o.cert;
+
+	switch (pk_sig_verify(f->buf, f->ms.data_len, f->buf + f->ms.sig_off,
+			      f->ms.sig_len, cert, &f->si)) {
+	case PK_SIG_VALID:
+		set_check(r, C_SIG, ST_PASS, f->path,
+			  "valid, made with the key of %s (%s)", cert, f->si.signer);
+		break;
+	case PK_SIG_BAD_CERT:
+		set_check(r, C_SIG, ST_FAIL, cert, "cannot read a certificate: %s",
+			  f->si.why);
+		break;
+	case PK_SIG_WRONG_CERT:
+		set_check(r, C_SIG, ST_FAIL, f->path,
+			  "wrong certificate: %s, not with the key of %s",
+			  f->si.why, cert);
+		break;
+	case PK_SIG_MALFORMED:
+	case PK_SIG_MISMATCH:
+		set_check(r, C_SIG, ST_FAIL, f->path, "%s", f->si.why);
+		break;
+	}
+}
+
+static void check_signature(struct report *r)
+{
+	struct fview *f = &r->f;
+
+	if (r->c[C_MODULE].st != ST_PASS && !f->read_ok) {
+		set_check(r, C_SIG, ST_SKIP, f->path, "signature not checked: no module file");
+		r->c[C_SIG].blocked = true;
+		return;
+	}
+	if (f->mst != PK_MODSIG_OK) {
+		sig_malformed(r);
+		return;
+	}
+	f->described = pk_sig_describe(f->buf + f->ms.sig_off, f->ms.sig_len,
+				       &f->si) == PK_SIG_VALID;
+	if (!f->described)
+		set_check(r, C_SIG, ST_FAIL, f->path, "malformed signature: %s",
+			  f->si.why);
+	else if (!r->o.cert)
+		set_check(r, C_SIG, ST_SKIP, f->path,
+			  "signature not checked: no --cert CERT.pem given (signer: %s)",
+			  f->si.signer_id);
+	else
+		sig_verify(r);
+}
+
+static void check_srcversion(struct report *r)
+{
+	const struct fview *f = &r->f;
+	const struct kview *k = &r->k;
+	bool other = f->name[0] && strcmp(f->name, PKTCAP_GENL_NAME);
+
+	if (r->o.no_kernel) {
+		set_check(r, C_SRCV, ST_INFO, f->path,
+			  "not compared with the kernel (--no-kernel)");
+	} else if (!k->answered || r->c[C_MODULE].st != ST_PASS) {
+		set_check(r, C_SRCV, ST_SKIP, f->path, "srcversion not compared: %s",
+			  k->answered ? "no module file" : "the kernel did not answer");
+		r->c[C_SRCV].blocked = true;
+	} else if (!f->srcversion[0]) {
+		set_check(r, C_SRCV, ST_FAIL, f->path,
+			  "no srcversion in the file's .modinfo");
+	} else if (strcmp(f->srcversion, k->srcversion)) {
+		set_check(r, C_SRCV, ST_FAIL, f->path,
+			  "srcversion %s differs from the loaded module's %s: not the code the kernel runs%s%s%s",
+			  f->srcversion, k->srcversion, other ? " (it is module " : "",
+			  other ? f->name : "", other ? ")" : "");
+	} else {
+		set_check(r, C_SRCV, ST_PASS, f->path,
+			  "matches the loaded module's (%s)", k->srcversion);
+	}
+}
+
+static void check_kernel(struct report *r)
+{
+	const struct kview *k = &r->k;
+	enum state not_ok = r->o.require_kernel ? ST_FAIL : ST_INFO;
+
+	if (r->o.no_kernel) {
+		set_check(r, C_KERNEL, ST_INFO, "pktcap", "not asked (--no-kernel)");
+	} else if (!k->answered) {
+		set_check(r, C_KERNEL, r->o.require_kernel ? ST_SKIP : ST_INFO,
+			  "pktcap", "no answer from the kernel");
+		r->c[C_KERNEL].blocked = true;
+	} else if (k->sig_verified) {
+		set_check(r, C_KERNEL, ST_PASS, "pktcap",
+			  "the kernel verified the signature at load against its keyrings");
+	} else {
+		set_check(r, C_KERNEL, not_ok, "pktcap",
+			  "the kernel did not verify the signature at load (taint %s): the module was unsigned, or its key is not in the kernel's keyrings (enroll it with mokutil)%s",
+			  k->taint[0] ? k->taint : "none",
+			  r->o.require_kernel ? "" :
+			  "; this counts only with --require-kernel-verified");
+	}
+}
+
+static bool all_ok(const struct report *r)
+{
+	int i;
+
+	for (i = 0; i < NR_CHECKS; i++)
+		if (r->c[i].st == ST_FAIL || r->c[i].st == ST_SKIP)
+			return false;
+	return true;
+}
+
+/* ------------------------------------------------------------ output */
+
+static const char *const state_label[] = {
+	[ST_PASS] = "ok", [ST_FAIL] = "FAIL", [ST_SKIP] = "skip", [ST_INFO] = "info",
+};
+
+static const char *yes_no(bool b)
+{
+	return b ? "yes" : "no";
+}
+
+static bool is_signed(const struct fview *f)
+{
+	return f->parsed && f->mst != PK_MODSIG_UNSIGNED;
+}
+
+static void print_kernel_text(const struct kview *k)
+{
+	if (!k->answered)
+		return;
+	printf("kernel:\n"
+	       "  module: pktcap %s, srcversion %s\n"
+	       "  signature verified at load: %s\n"
+	       "  taint: %s\n"
+	       "  module.sig_enforce: %s\n"
+	       "  lockdown: %s\n",
+	       k->version, k->srcversion, yes_no(k->sig_verified),
+	       k->taint[0] ? k->taint : "none", yes_no(k->sig_enforce),
+	       k->lockdown[0] ? k->lockdown : "unknown (not readable)");
+}
+
+static void print_file_text(const struct fview *f)
+{
+	if (!f->path[0])
+		return;
+	printf("file: %s%s\n", f->path,
+	       f->from_modinfo ? " (from modinfo -n pktcap)" : "");
+	if (f->parsed && f->elf == PK_ELF_OK)
+		printf("  module: %s %s, srcversion %s\n",
+		       f->name[0] ? f->name : "?", f->version[0] ? f->version : "?",
+		       f->srcversion[0] ? f->srcversion : "none");
+	if (f->parsed)
+		printf("  signed: %s\n", f->mst == PK_MODSIG_OK ? "yes (PKCS#7)" :
+		       is_signed(f) ? "malformed signature" : "no");
+	if (f->described)
+		printf("  signer: %s\n  signer id: %s\n  digest: %s\n",
+		       f->si.signer, f->si.signer_id, f->si.digest);
+}
+
+static void print_text(const struct report *r)
+{
+	int i;
+
+	print_kernel_text(&r->k);
+	print_file_text(&r->f);
+	puts("checks:");
+	for (i = 0; i < NR_CHECKS; i++)
+		printf("  %-4s  %s: %s\n", state_label[r->c[i].st],
+		       check_names[i], r->c[i].msg);
+	if (!all_ok(r))
+		puts("verdict: NOT verified");
+	else if (r->o.no_kernel)
+		printf("verdict: ok: %s is signed with the key of %s\n",
+		       r->f.path, r->o.cert);
+	else
+		printf("verdict: ok: %s is signed with the key of %s and has the loaded module's srcversion%s\n",
+		       r->f.path, r->o.cert, r->k.sig_verified ?
+		       "; the kernel verified the signature too" : "");
+}
+
+static void json_str_or_null(struct pk_json *j, const char *key, const char *s)
+{
+	if (s && s[0])
+		pk_json_str(j, key, s);
+	else
+		pk_json_null(j, key);
+}
+
+/* true/false for a check that ran, null for one that did not. */
+static void json_check_bool(struct pk_json *j, const char *key, enum state st)
+{
+	if (st == ST_PASS || st == ST_FAIL)
+		pk_json_bool(j, key, st == ST_PASS);
+	else
+		pk_json_null(j, key);
+}
+
+static void print_json_kernel(struct pk_json *j, const struct kview *k)
+{
+	if (!k->answered) {
+		pk_json_null(j, "kernel");
+		return;
+	}
+	pk_json_obj_open(j, "kernel");
+	pk_json_bool(j, "signature_verified", k->sig_verified);
+	pk_json_str(j, "taint", k->taint);
+	pk_json_str(j, "srcversion", k->srcversion);
+	pk_json_bool(j, "sig_enforce", k->sig_enforce);
+	pk_json_str(j, "version", k->version);
+	json_str_or_null(j, "lockdown", k->lockdown);
+	pk_json_obj_close(j);
+}
+
+static void print_json_file(struct pk_json *j, const struct report *r)
+{
+	const struct fview *f = &r->f;
+
+	pk_json_obj_open(j, "file");
+	json_str_or_null(j, "path", f->path);
+	pk_json_bool(j, "signed", is_signed(f));
+	json_check_bool(j, "signature_valid", r->c[C_SIG].st);
+	json_str_or_null(j, "signer", f->described ? f->si.signer : NULL);
+	json_check_bool(j, "srcversion_matches", r->c[C_SRCV].st);
+	json_str_or_null(j, "signer_id", f->described ? f->si.signer_id : NULL);
+	json_str_or_null(j, "digest", f->described ? f->si.digest : NULL);
+	json_str_or_null(j, "srcversion", f->srcversion);
+	json_str_or_null(j, "version", f->version);
+	pk_json_obj_close(j);
+}
+
+static int print_json(const struct pk_ctx *ctx, const struct report *r)
+{
+	static const char *const result[] = {
+		[ST_PASS] = "pass", [ST_FAIL] = "fail", [ST_SKIP] = "skip",
+		[ST_INFO] = "info",
+	};
+	struct pk_json j;
+	int i;
+
+	pk_json_init(&j, stdout, ctx->pretty);
+	pk_json_obj_open(&j, NULL);
+	print_json_kernel(&j, &r->k);
+	print_json_file(&j, r);
+	pk_json_arr_open(&j, "checks");
+	for (i = 0; i < NR_CHECKS; i++) {
+		pk_json_obj_open(&j, NULL);
+		pk_json_str(&j, "name", check_names[i]);
+		pk_json_str(&j, "result", result[r->c[i].st]);
+		pk_json_str(&j, "message", r->c[i].msg);
+		pk_json_obj_close(&j);
+	}
+	pk_json_arr_close(&j);
+	pk_json_bool(&j, "ok", all_ok(r));
+	pk_json_obj_close(&j);
+	if (pk_json_finish(&j)) {
+		pk_err("json", "internal error: unbalanced document");
+		return 1;
+	}
+	return 0;
+}
+
+/* One "pktcapctl: what: why" line per check that makes the exit status 1. */
+static void report_errors(const struct report *r)
+{
+	int i;
+
+	for (i = 0; i < NR_CHECKS; i++)
+		if ((r->c[i].st == ST_FAIL || r->c[i].st == ST_SKIP) &&
+		    !r->c[i].blocked)
+			pk_err(r->c[i].what, "%s", r->c[i].msg);
+}
+
+/* ------------------------------------------------------------ command */
+
+static int verify(const struct pk_ctx *ctx, struct report *r)
+{
+	if (!r->o.no_kernel)
+		kernel_query(&r->k);
+	if (r->o.module)
+		snprintf(r->f.path, sizeof(r->f.path), "%s", r->o.module);
+	else
+		modinfo_path(&r->f);
+	check_module(r);
+	check_signature(r);
+	check_srcversion(r);
+	check_kernel(r);
+	if (ctx->json) {
+		if (print_json(ctx, r))
+			return 1;
+	} else {
+		print_text(r);
+	}
+	fflush(stdout);	/* the report first, then the error lines */
+	report_errors(r);
+	return all_ok(r) ? 0 : 1;
+}
+
+static int run(const struct pk_ctx *ctx, int argc, char **argv)
+{
+	struct report *r = calloc(1, sizeof(*r));
+	int rc;
+
+	if (!r)
+		return pk_err_errno(WHAT, ENOMEM, NULL);
+	rc = parse_opts(argc, argv, &r->o);
+	if (!rc)
+		rc = verify(ctx, r);
+	free(r->f.buf);
+	free(r);
+	return rc;
+}
+
+const struct pk_cmd pk_cmd_verify = {
+	.name = "verify",
+	.args = "[--module PATH] [--cert CERT.pem] [--require-kernel-verified] [--no-kernel]",
+	.summary = "Prove that the loaded module is a signed file you trust",
+	.help = "  -m, --module PATH   the .ko to check (default: modinfo -n pktcap;\n"
+		"                      needed when pktcap was loaded with insmod PATH)\n"
+		"  -c, --cert CERT     certificate (PEM or DER) whose key must have\n"
+		"                      signed the module (make sign, MOK, DKMS mok.pub)\n"
+		"  --require-kernel-verified\n"
+		"                      also require that the kernel verified the\n"
+		"                      signature at load (key in its keyrings)\n"
+		"  --no-kernel         check the file only; do not ask the kernel\n\n"
+		"Exit status 0 only if the signature is valid against CERT and the\n"
+		"file's srcversion equals the loaded module's (and, with\n"
+		"--require-kernel-verified, the kernel verified it). The kernel's\n"
+		"verdict, taint, module.sig_enforce and lockdown are always shown.\n"
+		"Unprivileged. See docs/INTEGRITY.md.\n",
+	.run = run,
+};
