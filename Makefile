@@ -8,6 +8,7 @@
 #   make demo       shows what pktcap does, in a throwaway guest
 #   make bench      benchmarks against the peers (docs/PERFORMANCE.md)
 #   make fuzz       runs the host fuzzers for longer
+#   make sign       signs kmod/pktcap.ko [SIGN_KEY=key.pem SIGN_CERT=cert.pem]
 #
 # KDIR selects the kernel build tree; by default the running kernel's,
 # else the newest one installed (this machine's own kernel may have none).
@@ -75,6 +76,19 @@ bench:
 
 fuzz:
 	$(MAKE) -C tests/fuzz run FUZZ_SECONDS=$${FUZZ_SECONDS:-600}
+
+# Signs with the build tree's sign-file, in place. Without SIGN_KEY and
+# SIGN_CERT: a throwaway key pair, made once under build/signing/, that no
+# kernel trusts (docs/INTEGRITY.md says how to enroll a real one).
+SIGN_KEY ?=
+SIGN_CERT ?=
+SIGN_HASH ?= sha256
+
+.PHONY: sign
+sign: module
+	scripts/sign.sh --kdir $(KDIR) --hash $(SIGN_HASH) \
+		$(if $(SIGN_KEY),--key $(SIGN_KEY)) \
+		$(if $(SIGN_CERT),--cert $(SIGN_CERT)) kmod/pktcap.ko
 
 clean:
 	-[ -n "$(KDIR)" ] && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
