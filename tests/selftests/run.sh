@@ -13,6 +13,9 @@ pattern=${1:-}
 
 echo "TAP version 13"
 modprobe -q veth 2>/dev/null
+# The C helpers (build/NAME from NAME.c); gcc comes with the host's root.
+# A failed build is reported by the tests that need a helper.
+make -s -C "$HERE" >&2 || echo "# building the selftest helpers failed (make -C tests/selftests)"
 for t in "$HERE"/t_*.sh; do
 	[ -n "$pattern" ] && [[ $(basename "$t") != *$pattern* ]] && continue
 	echo "# ---- $(basename "$t")"

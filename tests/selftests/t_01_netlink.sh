@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# t_01_netlink.sh - the "pktcap" genetlink family under malformed input.
+#
+# nl_malformed (a raw netlink socket, no libnl) sends one malformed request
+# per case and expects an error reply carrying an extack message, with
+# STATUS still answering afterwards; then a bounded random mutation loop of
+# valid requests. The guest harness fails the run on any WARN/oops in dmesg.
+. "$(dirname "$0")/lib.sh"
+
+NL_MALFORMED=$REPO/tests/selftests/build/nl_malformed
+FUZZ_COUNT=${PKTCAP_NL_FUZZ_COUNT:-2000}
+FUZZ_SEED=${PKTCAP_NL_FUZZ_SEED:-$(date +%s)}
+
+# tap_from NAME_PREFIX COMMAND...: turns the helper's "ok - X" / "not ok -
+# X: why" lines into numbered TAP; a helper that printed nothing is a failure.
+tap_from() {
+	local prefix=$1 line results=0 output
+	shift
+	# No process substitution: the guest's /dev has no /dev/fd.
+	output=$("$@" 2>&1)
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) ok "$prefix${line#ok - }"; results=$((results + 1)) ;;
+		"not ok - "*)
+			line=${line#not ok - }
+			fail "$prefix${line%%: *}" "${line#*: }"
+			results=$((results + 1))
+			;;
+		*) echo "$line" ;;
+		esac
+	done <<<"$output"
+	[ "$results" -gt 0 ] || fail "$prefix$*" "the helper printed no result"
+}
+
+if [ ! -x "$NL_MALFORMED" ]; then
+	fail "nl_malformed is built" "missing $NL_MALFORMED (make -C tests/selftests)"
+	exit 0
+fi
+
+family=$("$NL_MALFORMED" family)
+if [[ $family =~ ^[0-9]+$ ]]; then
+	ok "family pktcap resolves through nlctrl (id $family)"
+else
+	fail "family pktcap resolves through nlctrl" "$family"
+	exit 0
+fi
+
+tap_from "" "$NL_MALFORMED" cases
+diag "random mutations: $FUZZ_COUNT messages, seed $FUZZ_SEED (PKTCAP_NL_FUZZ_SEED to replay)"
+tap_from "" "$NL_MALFORMED" fuzz "$FUZZ_COUNT" "$FUZZ_SEED"
+check "module still loaded and answering after the fuzzing" "$PKTCAPCTL" status
