@@ -243,41 +243,6 @@ static void session_detach_all(struct pktcap_session *s)
 	synchronize_net();
 }
 
-static int session_attach(struct pktcap_session *s, struct net *net,
-			  struct nlattr *capture, struct netlink_ext_ack *extack)
-{
-	struct net_device *dev;
-	struct nlattr *a;
-	unsigned int i;
-	int rem, err;
-
-	nla_for_each_nested(a, capture, rem) {
-		if (nla_type(a) != PKTCAP_A_CAPTURE_DEVICE)
-			continue;
-		dev = pktcap_device_lookup(net, a, extack);
-		if (IS_ERR(dev))
-			return PTR_ERR(dev);
-		for (i = 0; i < s->nr_hooks; i++) {
-			if (s->hooks[i].dev == dev) {
-				NL_SET_ERR_MSG_ATTR(extack, a, "device given twice");
-				return -EINVAL;
-			}
-		}
-		s->hooks[s->nr_hooks] = (struct pktcap_hook) {
-			.backend = s->backend,
-			.rx = capture_rx,
-			.owner = s,
-		};
-		err = pktcap_hook_attach(&s->hooks[s->nr_hooks], dev, extack);
-		if (err) {
-			NL_SET_BAD_ATTR(extack, a);
-			return err;
-		}
-		s->nr_hooks++;
-	}
-	return 0;
-}
-
 int pktcap_capture_start(struct pktcap_net *pn, struct nlattr **tb,
 			 struct nlattr *capture, struct netlink_ext_ack *extack)
 {
@@ -321,7 +286,12 @@ int pktcap_capture_start(struct pktcap_net *pn, struct nlattr **tb,
 		err = -ENOMEM;
 		goto err_unlock;
 	}
-	err = session_attach(s, pn->net, capture, extack);
+	err = pktcap_hooks_attach(s->hooks, &s->nr_hooks, pn->net, capture,
+				  PKTCAP_A_CAPTURE_DEVICE, &(struct pktcap_hook) {
+					.backend = s->backend,
+					.rx = capture_rx,
+					.owner = s,
+				  }, extack);
 	if (err)
 		goto err_detach;
 	rcu_assign_pointer(pn->session, s);

@@ -148,3 +148,52 @@ int pktcap_hook_fill(struct sk_buff *skb, int type, const struct pktcap_hook *h)
 	nla_nest_end(skb, nest);
 	return 0;
 }
+
+/**
+ * pktcap_hooks_attach() - attach one hook per device nest of a request
+ * @hooks: room for every device nest of type @type in @nest
+ * @nr: hooks attached so far; the caller detaches that many on failure
+ * @net: the namespace the devices are looked up in
+ * @nest: the request nest holding the device nests
+ * @type: their attribute type
+ * @tmpl: backend, rx and owner for every hook
+ * @extack: points at the device that failed
+ *
+ * Under rtnl_lock.
+ */
+int pktcap_hooks_attach(struct pktcap_hook *hooks, unsigned int *nr,
+			struct net *net, struct nlattr *nest, int type,
+			const struct pktcap_hook *tmpl,
+			struct netlink_ext_ack *extack)
+{
+	struct net_device *dev;
+	struct nlattr *a;
+	unsigned int i;
+	int rem, err;
+
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) != type)
+			continue;
+		dev = pktcap_device_lookup(net, a, extack);
+		if (IS_ERR(dev))
+			return PTR_ERR(dev);
+		for (i = 0; i < *nr; i++) {
+			if (hooks[i].dev == dev) {
+				NL_SET_ERR_MSG_ATTR(extack, a, "device given twice");
+				return -EINVAL;
+			}
+		}
+		hooks[*nr] = (struct pktcap_hook) {
+			.backend = tmpl->backend,
+			.rx = tmpl->rx,
+			.owner = tmpl->owner,
+		};
+		err = pktcap_hook_attach(&hooks[*nr], dev, extack);
+		if (err) {
+			NL_SET_BAD_ATTR(extack, a);
+			return err;
+		}
+		(*nr)++;
+	}
+	return 0;
+}

@@ -63,6 +63,10 @@ int pktcap_count_devices(struct nlattr *nest, int type,
 struct net_device *pktcap_device_lookup(struct net *net, struct nlattr *nest,
 					struct netlink_ext_ack *extack);
 int pktcap_hook_fill(struct sk_buff *skb, int type, const struct pktcap_hook *h);
+int pktcap_hooks_attach(struct pktcap_hook *hooks, unsigned int *nr,
+			struct net *net, struct nlattr *nest, int type,
+			const struct pktcap_hook *tmpl,
+			struct netlink_ext_ack *extack);
 
 /* Per-backend operations, in hook_*.c. Called under rtnl_lock. */
 int pktcap_nf_attach(struct pktcap_hook *h, struct netlink_ext_ack *extack);

@@ -49,41 +49,6 @@ static int parse_cfg(struct nlattr **tb, struct pktcap_meter_cfg *cfg,
 	return 0;
 }
 
-static int meter_attach(struct pktcap_meter *m, struct net *net,
-			struct nlattr *nest, struct netlink_ext_ack *extack)
-{
-	struct net_device *dev;
-	struct nlattr *a;
-	unsigned int i;
-	int rem, err;
-
-	nla_for_each_nested(a, nest, rem) {
-		if (nla_type(a) != PKTCAP_A_FLOW_METER_DEVICE)
-			continue;
-		dev = pktcap_device_lookup(net, a, extack);
-		if (IS_ERR(dev))
-			return PTR_ERR(dev);
-		for (i = 0; i < m->nr_hooks; i++) {
-			if (m->hooks[i].dev == dev) {
-				NL_SET_ERR_MSG_ATTR(extack, a, "device given twice");
-				return -EINVAL;
-			}
-		}
-		m->hooks[m->nr_hooks] = (struct pktcap_hook) {
-			.backend = m->cfg.backend,
-			.rx = pktcap_meter_rx,
-			.owner = m,
-		};
-		err = pktcap_hook_attach(&m->hooks[m->nr_hooks], dev, extack);
-		if (err) {
-			NL_SET_BAD_ATTR(extack, a);
-			return err;
-		}
-		m->nr_hooks++;
-	}
-	return 0;
-}
-
 static void meter_detach(struct pktcap_meter *m)
 {
 	unsigned int i;
@@ -128,7 +93,12 @@ static int meter_enable(struct pktcap_net *pn, struct nlattr **tb,
 		err = -EBUSY;
 		goto err_unlock;
 	}
-	err = meter_attach(m, pn->net, nest, extack);
+	err = pktcap_hooks_attach(m->hooks, &m->nr_hooks, pn->net, nest,
+				  PKTCAP_A_FLOW_METER_DEVICE, &(struct pktcap_hook) {
+					.backend = m->cfg.backend,
+					.rx = pktcap_meter_rx,
+					.owner = m,
+				  }, extack);
 	if (err)
 		goto err_detach;
 	pn->meter = m;
