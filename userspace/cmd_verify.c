@@ -366,6 +366,9 @@ static void check_module(struct report *r)
 	if (f->elf != PK_ELF_OK)
 		set_check(r, C_MODULE, ST_FAIL, f->path, "%s",
 			  pk_elf_strerror(f->elf));
+	else if (f->name[0] && strcmp(f->name, PKTCAP_GENL_NAME))
+		set_check(r, C_MODULE, ST_FAIL, f->path,
+			  "kernel module %s, not pktcap", f->name);
 	else
 		set_check(r, C_MODULE, ST_PASS, f->path, "kernel module %s %s",
 			  f->name[0] ? f->name : "(no name)",
@@ -443,7 +446,6 @@ static void check_srcversion(struct report *r)
 {
 	const struct fview *f = &r->f;
 	const struct kview *k = &r->k;
-	bool other = f->name[0] && strcmp(f->name, PKTCAP_GENL_NAME);
 
 	if (r->o.no_kernel) {
 		set_check(r, C_SRCV, ST_INFO, f->path,
@@ -457,9 +459,8 @@ static void check_srcversion(struct report *r)
 			  "no srcversion in the file's .modinfo");
 	} else if (strcmp(f->srcversion, k->srcversion)) {
 		set_check(r, C_SRCV, ST_FAIL, f->path,
-			  "srcversion %s differs from the loaded module's %s: not the code the kernel runs%s%s%s",
-			  f->srcversion, k->srcversion, other ? " (it is module " : "",
-			  other ? f->name : "", other ? ")" : "");
+			  "srcversion %s differs from the loaded module's %s: not the code the kernel runs",
+			  f->srcversion, k->srcversion);
 	} else {
 		set_check(r, C_SRCV, ST_PASS, f->path,
 			  "matches the loaded module's (%s)", k->srcversion);
