@@ -1,0 +1,115 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# t_50_verify.sh - pktcapctl verify against the kernel's own view
+# (PKTCAP_CMD_VERIFY): the unsigned module, the same module signed with a
+# throwaway key, the wrong certificate, a changed byte, a signed module
+# whose srcversion is not the loaded one's, another module, not a module,
+# and the file lookup without --module.
+#
+# The files come from tests/verify/fixtures.sh, run on the host before the
+# guest (build/verify/); if they are missing it runs here, which under TCG
+# takes minutes. They are consistent with one another, so the test loads
+# its own unsigned.ko rather than trusting what kmod/pktcap.ko is now.
+#
+# What the kernel says about our signature is the honest result: the
+# throwaway key is in none of its keyrings, so even the signed module is
+# "not verified" and taints E. Only a key enrolled with MOK (or built into
+# the kernel) would change that; a guest without EFI cannot show it.
+. "$(dirname "$0")/lib.sh"
+
+W=$(mktemp -d /tmp/pktcap-verify.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+F=${PKTCAP_VERIFY_FIXTURES:-$REPO/build/verify}
+
+# load FILE: replace the loaded pktcap with FILE.
+load() {
+	pktcap_unload && insmod "$1"
+}
+
+# fields EXPR...: the values of EXPRs (python, on $J as d), space-separated.
+fields() {
+	echo "$J" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(" ".join(str(eval(e)) for e in sys.argv[1:]))' "$@"
+}
+
+cp "$KO" "$W/suite.ko"	# the suite's module, as it is now
+if [ ! -s "$F/signed.ko" ]; then
+	diag "no fixtures in $F: making them in the guest (run tests/verify/fixtures.sh on the host first: it is much faster)"
+	F=$W/fixtures
+	check "make the fixtures in the guest" "$REPO/tests/verify/fixtures.sh" "$KO" "$F"
+fi
+CERT=$F/keys/cert.pem
+OTHER=$F/other/cert.pem
+mountpoint -q /sys/kernel/security || mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+
+# ---- the unsigned module
+check "load the unsigned module" load "$F/unsigned.ko"
+J=$("$PKTCAPCTL" -j verify --module "$F/unsigned.ko" --cert "$CERT" 2>/dev/null)
+eq "unsigned: kernel not verified, sig_enforce off, lockdown none" "False False none" \
+	"$(fields 'd["kernel"]["signature_verified"]' 'd["kernel"]["sig_enforce"]' 'd["kernel"]["lockdown"]')"
+taint=$(fields 'd["kernel"]["taint"]')
+eq "unsigned: taint has E (unsigned) and O (out of tree)" "EO" \
+	"$(echo "$taint" | grep -o '[EO]' | sort | tr -d '\n')"
+eq "taint matches /sys/module/pktcap/taint" "$(cat /sys/module/pktcap/taint)" "$taint"
+eq "unsigned file: JSON signed false, not valid, srcversion matches" "False False True" \
+	"$(fields 'd["file"]["signed"]' 'd["file"]["signature_valid"]' 'd["file"]["srcversion_matches"]')"
+check_fails "unsigned file: precise error, exit 1" \
+	'unsigned\.ko: not signed \(no "~Module signature appended~" marker\)' \
+	"$PKTCAPCTL" verify --module "$F/unsigned.ko" --cert "$CERT"
+
+# ---- signed copies, while the unsigned one (same sources) is loaded
+check "signed copy verifies against its certificate" \
+	"$PKTCAPCTL" verify --module "$F/signed.ko" --cert "$CERT"
+check_fails "signed copy fails against another certificate" \
+	'wrong certificate: signed by another key' \
+	"$PKTCAPCTL" verify --module "$F/signed.ko" --cert "$OTHER"
+check_fails "one changed byte fails the signature" \
+	"does not match the file's contents" \
+	"$PKTCAPCTL" verify --module "$F/tampered.ko" --cert "$CERT"
+check_fails "validly signed, but not the loaded code: srcversion differs" \
+	"srcv\\.ko: srcversion [0-9A-F]+ differs from the loaded module's" \
+	"$PKTCAPCTL" verify --module "$F/srcv.ko" --cert "$CERT"
+check_fails "no --cert: signature not checked, exit 1" \
+	'signature not checked: no --cert' \
+	"$PKTCAPCTL" verify --module "$F/signed.ko"
+
+# ---- load the signed copy: the kernel still cannot verify our key
+check "load the signed module" load "$F/signed.ko"
+out=$("$PKTCAPCTL" verify --module "$F/signed.ko" --cert "$CERT" 2>&1)
+rc=$?
+if [ $rc -eq 0 ] && echo "$out" | grep -q '^verdict: ok'; then
+	ok "loaded signed module: file checks pass (exit 0)"
+else
+	fail "loaded signed module: file checks pass (exit 0)" "exit $rc: $(echo "$out" | tail -3 | tr '\n' ' ')"
+fi
+J=$("$PKTCAPCTL" -j verify --module "$F/signed.ko" --cert "$CERT" 2>/dev/null)
+eq "signed with a throwaway key: kernel says not verified, taint E" "False True" \
+	"$(fields 'd["kernel"]["signature_verified"]' '"E" in d["kernel"]["taint"]')"
+diag "the kernel verifies only keys in its keyrings (builtin, MOK): ours is in none"
+eq "JSON: signed, valid, srcversion matches, ok" "True True True True" \
+	"$(fields 'd["file"]["signed"]' 'd["file"]["signature_valid"]' 'd["file"]["srcversion_matches"]' 'd["ok"]')"
+eq "JSON: signer is the certificate's CN" "pktcap throwaway module signing key" \
+	"$(fields 'd["file"]["signer"].split(" (")[0]')"
+check_fails "--require-kernel-verified makes the kernel's verdict count" \
+	'did not verify the signature at load' \
+	"$PKTCAPCTL" verify --module "$F/signed.ko" --cert "$CERT" --require-kernel-verified
+
+# ---- files that are not the loaded module
+veth=$(modinfo -n veth 2>/dev/null)
+if [ -n "$veth" ] && [ -f "$veth" ]; then
+	check_fails "another module is named as such" \
+		'veth\.ko: kernel module veth, not pktcap' \
+		"$PKTCAPCTL" verify --module "$veth" --cert "$CERT"
+else
+	skip "another module is named as such" "no veth.ko"
+fi
+check_fails "not a module: precise error" 'not a kernel module \(not an ELF file\)' \
+	"$PKTCAPCTL" verify --module /etc/hostname --cert "$CERT"
+if modinfo -n pktcap >/dev/null 2>&1; then
+	skip "without --module, an insmod'ed pktcap needs --module" "pktcap is installed"
+else
+	check_fails "without --module, an insmod'ed pktcap needs --module" \
+		'give --module PATH' "$PKTCAPCTL" verify --cert "$CERT"
+fi
+
+# Leave the suite's own module loaded for the next test file.
+check "reload the suite's module" load "$W/suite.ko"
