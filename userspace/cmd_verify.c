@@ -36,72 +36,17 @@
 #include "json.h"
 #include "modsig.h"
 #include "nl.h"
+#include "verify.h"
 #include "verify_ossl.h"
 
 #define WHAT		"verify"
 #define MAX_MODULE	(1UL << 30)	/* far above any real module */
 
-struct opts {
-	const char *module;
-	const char *cert;
-	bool require_kernel;
-	bool no_kernel;
-};
-
-/* The kernel's answer to PKTCAP_CMD_VERIFY. */
-struct kview {
-	bool answered;
-	bool sig_verified;
-	bool sig_enforce;
-	char taint[16];
-	char version[64];
-	char srcversion[64];
-	char lockdown[32];	/* "" if unknown */
-};
-
-/* What the module file says about itself. */
-struct fview {
-	char path[PATH_MAX];
-	bool from_modinfo;
-	unsigned char *buf;
-	size_t len;
-	bool read_ok;
-	bool parsed;		/* elf, mst and ms are set */
-	enum pk_elf_status elf;
-	enum pk_modsig_status mst;
-	struct pk_modsig ms;
-	bool described;		/* si holds the signer id and digest */
-	struct pk_sig_info si;
-	char name[64];
-	char version[64];
-	char srcversion[64];
-};
-
-enum state { ST_PASS, ST_FAIL, ST_SKIP, ST_INFO };
-enum { C_MODULE, C_SIG, C_SRCV, C_KERNEL, NR_CHECKS };
-static const char *const check_names[NR_CHECKS] = {
-	"module", "signature", "srcversion", "kernel",
-};
-
-struct check {
-	enum state st;
-	bool blocked;		/* not run: another failure already said why */
-	const char *what;	/* for the error line: a path, "pktcap" */
-	char msg[800];
-};
-
-struct report {
-	struct opts o;
-	struct kview k;
-	struct fview f;
-	struct check c[NR_CHECKS];
-};
-
-static void set_check(struct report *r, int id, enum state st,
+static void set_check(struct verify_report *r, int id, enum verify_state st,
 		      const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
-static void set_check(struct report *r, int id, enum state st,
+static void set_check(struct verify_report *r, int id, enum verify_state st,
 		      const char *what, const char *fmt, ...)
 {
 	va_list ap;
@@ -115,7 +60,7 @@ static void set_check(struct report *r, int id, enum state st,
 
 /* ------------------------------------------------------------ options */
 
-static int parse_opts(int argc, char **argv, struct opts *o)
+static int parse_opts(int argc, char **argv, struct verify_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "module", required_argument, NULL, 'm' },
@@ -174,7 +119,7 @@ static void attr_str(char *dst, size_t size, struct nlattr *a)
 	snprintf(dst, size, "%s", a ? nla_get_string(a) : "");
 }
 
-static int kernel_parse(const struct nlmsghdr *nlh, struct kview *k)
+static int kernel_parse(const struct nlmsghdr *nlh, struct verify_kernel *k)
 {
 	struct nlattr *tb[PKTCAP_A_MAX + 1], *kv[PKTCAP_A_VERIFY_MAX + 1];
 
@@ -211,7 +156,7 @@ static void read_lockdown(char *buf, size_t size)
 }
 
 /* Errors are printed here; the report then says what could not be checked. */
-static void kernel_query(struct kview *k)
+static void kernel_query(struct verify_kernel *k)
 {
 	struct nlmsghdr *reply;
 	struct pk_nl *nl;
@@ -238,7 +183,7 @@ static void kernel_query(struct kview *k)
  * The loaded module's file, as modprobe would find it. A module loaded
  * with "insmod PATH" is unknown to modinfo: then only --module can say.
  */
-static bool modinfo_path(struct fview *f)
+static bool modinfo_path(struct verify_file *f)
 {
 	/* kmod lives in /usr/sbin, which an ordinary user's PATH lacks. */
 	FILE *p = popen("PATH=\"$PATH:/usr/sbin:/sbin\" modinfo -n pktcap 2>/dev/null",
@@ -259,7 +204,7 @@ static bool modinfo_path(struct fview *f)
 	return true;
 }
 
-static int read_fd(int fd, struct fview *f, char *why, size_t n)
+static int read_fd(int fd, struct verify_file *f, char *why, size_t n)
 {
 	struct stat st;
 	ssize_t got;
@@ -286,7 +231,7 @@ static int read_fd(int fd, struct fview *f, char *why, size_t n)
 	return 0;
 }
 
-static int read_module(struct fview *f, char *why, size_t n)
+static int read_module(struct verify_file *f, char *why, size_t n)
 {
 	int fd = open(f->path, O_RDONLY | O_CLOEXEC);
 	int rc;
@@ -299,7 +244,7 @@ static int read_module(struct fview *f, char *why, size_t n)
 }
 
 /* xz, zstd and gzip magic: modules_install may compress modules. */
-static bool compressed(const struct fview *f)
+static bool compressed(const struct verify_file *f)
 {
 	static const unsigned char xz[] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
 	static const unsigned char zst[] = { 0x28, 0xb5, 0x2f, 0xfd };
@@ -310,7 +255,7 @@ static bool compressed(const struct fview *f)
 	       (f->len >= sizeof(gz) && !memcmp(f->buf, gz, sizeof(gz)));
 }
 
-static void modinfo_str(const struct fview *f, size_t off, size_t size,
+static void modinfo_str(const struct verify_file *f, size_t off, size_t size,
 			const char *key, char *dst, size_t dsize)
 {
 	const char *v;
@@ -325,7 +270,7 @@ static void modinfo_str(const struct fview *f, size_t off, size_t size,
  * Signature first: .modinfo must come from the signed bytes only, or a
  * signed file could carry an unsigned srcversion after its signature.
  */
-static void parse_module(struct fview *f)
+static void parse_module(struct verify_file *f)
 {
 	size_t off, size;
 
@@ -342,9 +287,9 @@ static void parse_module(struct fview *f)
 
 /* ------------------------------------------------------------ checks */
 
-static void check_module(struct report *r)
+static void check_module(struct verify_report *r)
 {
-	struct fview *f = &r->f;
+	struct verify_file *f = &r->f;
 	char why[300];
 
 	if (!f->path[0]) {
@@ -375,9 +320,9 @@ static void check_module(struct report *r)
 			  f->version[0] ? f->version : "(no version)");
 }
 
-static void sig_malformed(struct report *r)
+static void sig_malformed(struct verify_report *r)
 {
-	const struct fview *f = &r->f;
+	const struct verify_file *f = &r->f;
 
 	if (f->mst == PK_MODSIG_TOO_LONG)
 		set_check(r, C_SIG, ST_FAIL, f->path,
@@ -389,9 +334,9 @@ static void sig_malformed(struct report *r)
 			  pk_modsig_strerror(f->mst));
 }
 
-static void sig_verify(struct report *r)
+static void sig_verify(struct verify_report *r)
 {
-	struct fview *f = &r->f;
+	struct verify_file *f = &r->f;
 	const char *cert = r->o.cert;
 
 	switch (pk_sig_verify(f->buf, f->ms.data_len, f->buf + f->ms.sig_off,
@@ -416,9 +361,9 @@ static void sig_verify(struct report *r)
 	}
 }
 
-static void check_signature(struct report *r)
+static void check_signature(struct verify_report *r)
 {
-	struct fview *f = &r->f;
+	struct verify_file *f = &r->f;
 
 	if (r->c[C_MODULE].st != ST_PASS && !f->read_ok) {
 		set_check(r, C_SIG, ST_SKIP, f->path, "signature not checked: no module file");
@@ -442,10 +387,10 @@ static void check_signature(struct report *r)
 		sig_verify(r);
 }
 
-static void check_srcversion(struct report *r)
+static void check_srcversion(struct verify_report *r)
 {
-	const struct fview *f = &r->f;
-	const struct kview *k = &r->k;
+	const struct verify_file *f = &r->f;
+	const struct verify_kernel *k = &r->k;
 
 	if (r->o.no_kernel) {
 		set_check(r, C_SRCV, ST_INFO, f->path,
@@ -467,10 +412,10 @@ static void check_srcversion(struct report *r)
 	}
 }
 
-static void check_kernel(struct report *r)
+static void check_kernel(struct verify_report *r)
 {
-	const struct kview *k = &r->k;
-	enum state not_ok = r->o.require_kernel ? ST_FAIL : ST_INFO;
+	const struct verify_kernel *k = &r->k;
+	enum verify_state not_ok = r->o.require_kernel ? ST_FAIL : ST_INFO;
 
 	if (r->o.no_kernel) {
 		set_check(r, C_KERNEL, ST_INFO, "pktcap", "not asked (--no-kernel)");
@@ -490,181 +435,9 @@ static void check_kernel(struct report *r)
 	}
 }
 
-static bool all_ok(const struct report *r)
-{
-	int i;
-
-	for (i = 0; i < NR_CHECKS; i++)
-		if (r->c[i].st == ST_FAIL || r->c[i].st == ST_SKIP)
-			return false;
-	return true;
-}
-
-/* ------------------------------------------------------------ output */
-
-static const char *const state_label[] = {
-	[ST_PASS] = "ok", [ST_FAIL] = "FAIL", [ST_SKIP] = "skip", [ST_INFO] = "info",
-};
-
-static const char *yes_no(bool b)
-{
-	return b ? "yes" : "no";
-}
-
-static bool is_signed(const struct fview *f)
-{
-	return f->parsed && f->mst != PK_MODSIG_UNSIGNED;
-}
-
-static void print_kernel_text(const struct kview *k)
-{
-	if (!k->answered)
-		return;
-	printf("kernel:\n"
-	       "  module: pktcap %s, srcversion %s\n"
-	       "  signature verified at load: %s\n"
-	       "  taint: %s\n"
-	       "  module.sig_enforce: %s\n"
-	       "  lockdown: %s\n",
-	       k->version, k->srcversion, yes_no(k->sig_verified),
-	       k->taint[0] ? k->taint : "none", yes_no(k->sig_enforce),
-	       k->lockdown[0] ? k->lockdown : "unknown (not readable)");
-}
-
-static void print_file_text(const struct fview *f)
-{
-	if (!f->path[0])
-		return;
-	printf("file: %s%s\n", f->path,
-	       f->from_modinfo ? " (from modinfo -n pktcap)" : "");
-	if (f->parsed && f->elf == PK_ELF_OK)
-		printf("  module: %s %s, srcversion %s\n",
-		       f->name[0] ? f->name : "?", f->version[0] ? f->version : "?",
-		       f->srcversion[0] ? f->srcversion : "none");
-	if (f->parsed)
-		printf("  signed: %s\n", f->mst == PK_MODSIG_OK ? "yes (PKCS#7)" :
-		       is_signed(f) ? "malformed signature" : "no");
-	if (f->described)
-		printf("  signer: %s\n  signer id: %s\n  digest: %s\n",
-		       f->si.signer, f->si.signer_id, f->si.digest);
-}
-
-static void print_text(const struct report *r)
-{
-	int i;
-
-	print_kernel_text(&r->k);
-	print_file_text(&r->f);
-	puts("checks:");
-	for (i = 0; i < NR_CHECKS; i++)
-		printf("  %-4s  %s: %s\n", state_label[r->c[i].st],
-		       check_names[i], r->c[i].msg);
-	if (!all_ok(r))
-		puts("verdict: NOT verified");
-	else if (r->o.no_kernel)
-		printf("verdict: ok: %s is signed with the key of %s\n",
-		       r->f.path, r->o.cert);
-	else
-		printf("verdict: ok: %s is signed with the key of %s and has the loaded module's srcversion%s\n",
-		       r->f.path, r->o.cert, r->k.sig_verified ?
-		       "; the kernel verified the signature too" : "");
-}
-
-static void json_str_or_null(struct pk_json *j, const char *key, const char *s)
-{
-	if (s && s[0])
-		pk_json_str(j, key, s);
-	else
-		pk_json_null(j, key);
-}
-
-/* true/false for a check that ran, null for one that did not. */
-static void json_check_bool(struct pk_json *j, const char *key, enum state st)
-{
-	if (st == ST_PASS || st == ST_FAIL)
-		pk_json_bool(j, key, st == ST_PASS);
-	else
-		pk_json_null(j, key);
-}
-
-static void print_json_kernel(struct pk_json *j, const struct kview *k)
-{
-	if (!k->answered) {
-		pk_json_null(j, "kernel");
-		return;
-	}
-	pk_json_obj_open(j, "kernel");
-	pk_json_bool(j, "signature_verified", k->sig_verified);
-	pk_json_str(j, "taint", k->taint);
-	pk_json_str(j, "srcversion", k->srcversion);
-	pk_json_bool(j, "sig_enforce", k->sig_enforce);
-	pk_json_str(j, "version", k->version);
-	json_str_or_null(j, "lockdown", k->lockdown);
-	pk_json_obj_close(j);
-}
-
-static void print_json_file(struct pk_json *j, const struct report *r)
-{
-	const struct fview *f = &r->f;
-
-	pk_json_obj_open(j, "file");
-	json_str_or_null(j, "path", f->path);
-	pk_json_bool(j, "signed", is_signed(f));
-	json_check_bool(j, "signature_valid", r->c[C_SIG].st);
-	json_str_or_null(j, "signer", f->described ? f->si.signer : NULL);
-	json_check_bool(j, "srcversion_matches", r->c[C_SRCV].st);
-	json_str_or_null(j, "signer_id", f->described ? f->si.signer_id : NULL);
-	json_str_or_null(j, "digest", f->described ? f->si.digest : NULL);
-	json_str_or_null(j, "srcversion", f->srcversion);
-	json_str_or_null(j, "version", f->version);
-	pk_json_obj_close(j);
-}
-
-static int print_json(const struct pk_ctx *ctx, const struct report *r)
-{
-	static const char *const result[] = {
-		[ST_PASS] = "pass", [ST_FAIL] = "fail", [ST_SKIP] = "skip",
-		[ST_INFO] = "info",
-	};
-	struct pk_json j;
-	int i;
-
-	pk_json_init(&j, stdout, ctx->pretty);
-	pk_json_obj_open(&j, NULL);
-	print_json_kernel(&j, &r->k);
-	print_json_file(&j, r);
-	pk_json_arr_open(&j, "checks");
-	for (i = 0; i < NR_CHECKS; i++) {
-		pk_json_obj_open(&j, NULL);
-		pk_json_str(&j, "name", check_names[i]);
-		pk_json_str(&j, "result", result[r->c[i].st]);
-		pk_json_str(&j, "message", r->c[i].msg);
-		pk_json_obj_close(&j);
-	}
-	pk_json_arr_close(&j);
-	pk_json_bool(&j, "ok", all_ok(r));
-	pk_json_obj_close(&j);
-	if (pk_json_finish(&j)) {
-		pk_err("json", "internal error: unbalanced document");
-		return 1;
-	}
-	return 0;
-}
-
-/* One "pktcapctl: what: why" line per check that makes the exit status 1. */
-static void report_errors(const struct report *r)
-{
-	int i;
-
-	for (i = 0; i < NR_CHECKS; i++)
-		if ((r->c[i].st == ST_FAIL || r->c[i].st == ST_SKIP) &&
-		    !r->c[i].blocked)
-			pk_err(r->c[i].what, "%s", r->c[i].msg);
-}
-
 /* ------------------------------------------------------------ command */
 
-static int verify(const struct pk_ctx *ctx, struct report *r)
+static int verify(const struct pk_ctx *ctx, struct verify_report *r)
 {
 	if (!r->o.no_kernel)
 		kernel_query(&r->k);
@@ -677,19 +450,19 @@ static int verify(const struct pk_ctx *ctx, struct report *r)
 	check_srcversion(r);
 	check_kernel(r);
 	if (ctx->json) {
-		if (print_json(ctx, r))
+		if (verify_print_json(ctx, r))
 			return 1;
 	} else {
-		print_text(r);
+		verify_print_text(r);
 	}
 	fflush(stdout);	/* the report first, then the error lines */
-	report_errors(r);
-	return all_ok(r) ? 0 : 1;
+	verify_report_errors(r);
+	return verify_all_ok(r) ? 0 : 1;
 }
 
 static int run(const struct pk_ctx *ctx, int argc, char **argv)
 {
-	struct report *r = calloc(1, sizeof(*r));
+	struct verify_report *r = calloc(1, sizeof(*r));
 	int rc;
 
 	if (!r)
