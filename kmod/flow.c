@@ -136,13 +136,20 @@ static void queue_snapshot(struct pktcap_meter *m,
 	u64_stats_update_end(&st->syncp);
 }
 
-/* Sampled LRU: the oldest flow among the first few found from a cursor. */
+/*
+ * Sampled LRU: the oldest flow among the first few found from a cursor.
+ * The search goes past EVICT_MAX_BUCKETS until it has found one flow: a
+ * table much smaller than its 1024 buckets (--max-flows 4) can be full
+ * with 64 empty buckets in a row, and giving up then would refuse the new
+ * flow instead of evicting one.
+ */
 static struct pktcap_flow *evict_candidate(struct pktcap_meter *m, u32 *bucket)
 {
 	u32 start = *this_cpu_ptr(m->evict_cursor), seen = 0, i;
 	struct pktcap_flow *f, *old = NULL;
 
-	for (i = 0; i < EVICT_MAX_BUCKETS && seen < EVICT_SAMPLE; i++) {
+	for (i = 0; i < m->nr_buckets && seen < EVICT_SAMPLE &&
+		    (i < EVICT_MAX_BUCKETS || !old); i++) {
 		u32 b = (start + i) & (m->nr_buckets - 1);
 
 		hlist_for_each_entry_rcu(f, &m->buckets[b], node) {

@@ -166,9 +166,12 @@ void pktcap_export_flow(struct pktcap_meter *m, const struct pktcap_flow_snap *s
 	u64 packets = s->packets + s->rev_packets;
 
 	mutex_lock(&x->lock);
-	if (x->skb && pktcap_flow_fill(x->skb, PKTCAP_A_FLOW, s, m->cfg.sampling))
+	if (x->skb && !pktcap_flow_fill(x->skb, PKTCAP_A_FLOW, s, m->cfg.sampling))
+		goto added;
+	/* No open batch, or this flow does not fit: send it, start another. */
+	if (x->skb)
 		batch_send(pn);
-	if (!x->skb && batch_open(pn)) {
+	if (batch_open(pn)) {
 		/* No memory for a batch: this flow is lost, and says so. */
 		count_lost(x, 1, packets);
 		x->seq++;
@@ -178,6 +181,7 @@ void pktcap_export_flow(struct pktcap_meter *m, const struct pktcap_flow_snap *s
 		count_lost(x, 1, packets);
 		goto out;
 	}
+added:
 	x->n++;
 	x->packets += packets;
 out:
