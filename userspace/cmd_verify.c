@@ -185,8 +185,12 @@ static void kernel_query(struct verify_kernel *k)
  */
 static bool modinfo_path(struct verify_file *f)
 {
-	/* kmod lives in /usr/sbin, which an ordinary user's PATH lacks. */
-	FILE *p = popen("PATH=\"$PATH:/usr/sbin:/sbin\" modinfo -n pktcap 2>/dev/null",
+	/*
+	 * A fixed PATH: kmod lives in /usr/sbin, which an ordinary user's
+	 * PATH lacks, and the caller's PATH may hold "." or worse (root
+	 * running this in a world-writable directory).
+	 */
+	FILE *p = popen("PATH=/usr/sbin:/usr/bin:/sbin:/bin modinfo -n pktcap 2>/dev/null",
 			"r");
 	char line[PATH_MAX + 2];
 	bool got;
@@ -365,8 +369,8 @@ static void check_signature(struct verify_report *r)
 {
 	struct verify_file *f = &r->f;
 
-	if (r->c[C_MODULE].st != ST_PASS && !f->read_ok) {
-		set_check(r, C_SIG, ST_SKIP, f->path, "signature not checked: no module file");
+	if (!f->parsed) {	/* no file, unreadable, or compressed */
+		set_check(r, C_SIG, ST_SKIP, f->path, "signature not checked: no usable module file");
 		r->c[C_SIG].blocked = true;
 		return;
 	}

@@ -198,6 +198,9 @@ fails "no --cert: not checked counts as failed" 'signature not checked: no --cer
 	--module "$W/signed.ko"
 fails "a certificate file that holds none" 'mini\.c: cannot read a certificate: no X\.509' \
 	--module "$W/signed.ko" --cert "$W/mini.c"
+xz -c "$W/signed.ko" >"$W/signed.ko.xz"
+fails "a compressed module: decompress it first" 'signed\.ko\.xz: compressed module: .*decompress it' \
+	--module "$W/signed.ko.xz" --cert "$C1"
 fails "a missing module file" 'nonexistent\.ko: cannot read: No such file' \
 	--module "$W/nonexistent.ko" --cert "$C1"
 fails "a directory" ': not a regular file' --module "$W" --cert "$C1"
