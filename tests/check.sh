@@ -56,8 +56,9 @@ build_tap() {
 scripts/deps.sh check || { echo "not ok - dependencies installed" >"$R/deps.tap"; }
 
 KDIR=${KDIR:-$(make -s --no-print-directory -f Makefile kdir-print 2>/dev/null)}
-KVER=$(basename "$(dirname "$(readlink -f "$KDIR")")")
-[ -d "/lib/modules/$KVER" ] || KVER=$(basename "$(dirname "$KDIR")")
+# /lib/modules/VER/build -> VER (not the symlink's target directory).
+KVER=$(basename "$(dirname "$KDIR")")
+export KDIR KVER
 say "kernel build tree $KDIR, guest kernel $KVER"
 
 {
@@ -72,7 +73,13 @@ stage fuzz make -s -C tests/fuzz run FUZZ_SECONDS="${PKTCAP_FUZZ_SECONDS:-15}"
 stage dkms tests/dkms/check-dkms.sh
 [ -x tests/capfile/check-readers.sh ] && stage capfile tests/capfile/check-readers.sh
 [ -x tests/netflow/check-decoders.sh ] && stage netflow tests/netflow/check-decoders.sh
+# PKTCAP_NO_GUEST=1: host stages only, for quick local runs (a skip, and
+# so a failure under CI=true).
+if [ -n "${PKTCAP_NO_GUEST:-}" ]; then
+	echo "ok - guest suite # SKIP PKTCAP_NO_GUEST set" >"$R/guest.tap"
+else
 stage guest tests/vm/run.sh --kernel "/boot/vmlinuz-$KVER" --log "$R/guest-console.log" \
 	-- tests/selftests/run.sh
+fi
 
 exec tests/lib/tap-summary.sh "$R"/*.tap

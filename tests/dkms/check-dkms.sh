@@ -7,7 +7,9 @@
 set -uo pipefail
 cd "$(dirname "$(readlink -f "$0")")/../.."
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
-kver=${KVER:-$(basename "$(dirname "$(readlink -f "${KDIR:-/lib/modules/$(ls /lib/modules | sort -V | tail -1)/build}")")")}
+# The module directory name (/lib/modules/VER/build), not where its build
+# symlink points (Debian: /usr/src/linux-headers-VER).
+kver=${KVER:-$(basename "$(dirname "${KDIR:-/lib/modules/$(ls /lib/modules | sort -V | tail -1)/build}")")}
 n=0
 tap() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 
