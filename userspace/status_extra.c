@@ -193,6 +193,11 @@ void status_extra_json(const struct status *st, struct pk_json *j)
 	if (st->tb[PKTCAP_A_ENCRYPTION]) {
 		pk_json_obj_open(j, "encryption");
 		pk_attrs_json(&enc_attrs, st->enc, j);
+		/* The same three keys whether or not a key is set. */
+		if (!st->enc[PKTCAP_A_ENCRYPTION_ALGORITHM])
+			pk_json_null(j, "algorithm");
+		if (!st->enc[PKTCAP_A_ENCRYPTION_KEY_ID])
+			pk_json_null(j, "key_id");
 		pk_json_obj_close(j);
 	}
 }
