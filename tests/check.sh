@@ -71,7 +71,7 @@ stage spec /usr/bin/python3 tests/lib/check-spec.py
 stage unit make -s -C tests/unit run
 stage fuzz make -s -C tests/fuzz run FUZZ_SECONDS="${PKTCAP_FUZZ_SECONDS:-15}"
 stage dkms tests/dkms/check-dkms.sh
-stage cli tests/cli/check-completion.sh
+stage cli sh -c "tests/cli/check-completion.sh; tests/cli/check-manpage.sh"
 [ -x tests/capfile/check-readers.sh ] && stage capfile tests/capfile/check-readers.sh
 [ -x tests/netflow/check-decoders.sh ] && stage netflow tests/netflow/check-decoders.sh
 # PKTCAP_NO_GUEST=1: host stages only, for quick local runs (a skip, and
