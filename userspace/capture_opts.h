@@ -34,8 +34,8 @@ enum {
 
 #define CAP_HELP \
 	"  -i, --interface DEV    capture on DEV (name or ifindex); repeatable\n" \
-	"  --backend NAME         nf-ingress (default), nf-egress, rx-handler,\n" \
-	"                         ptype (see pktcapctl backends)\n" \
+	"  --backend NAME         ptype (default), nf-ingress, nf-egress,\n" \
+	"                         rx-handler (see pktcapctl backends)\n" \
 	"  -s, --snaplen BYTES    bytes kept per packet (default 65535)\n" \
 	"  -B, --buffer-size KB   ring size per CPU in KiB, a power of two\n" \
 	"                         (64 .. 262144, default 4096)\n" \
