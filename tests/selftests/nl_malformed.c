@@ -882,13 +882,13 @@ static int run_perms(int fd)
 
 static uint32_t rng_state;
 
-/* xorshift32: reproducible from the seed printed with any failure. */
+/* xorshift32, reproducible from the seed: a number below n (0 if n is 0). */
 static uint32_t rnd(uint32_t n)
 {
 	rng_state ^= rng_state << 13;
 	rng_state ^= rng_state >> 17;
 	rng_state ^= rng_state << 5;
-	return n ? rng_state % n : rng_state;
+	return n ? rng_state % n : 0;
 }
 
 /* Bytes of the netlink header the mutator leaves alone: the type (so that
@@ -919,9 +919,9 @@ static void mutate_attr_len(struct msg *m)
 	size_t off = NLMSG_HDRLEN + GENL_HDRLEN;
 	uint16_t v;
 
-	if (m->len <= off)
+	if (m->len < off + sizeof(v))
 		return;
-	off += 4 * rnd((m->len - off) / 4);
+	off += 4 * rnd((m->len - off - sizeof(v)) / 4 + 1);
 	v = rnd(4) ? rnd(m->len + 8) : rnd(65536);
 	memcpy(m->buf + off, &v, sizeof(v));
 }

@@ -15,10 +15,11 @@ FUZZ_SEED=${PKTCAP_NL_FUZZ_SEED:-$(date +%s)}
 # tap_from NAME_PREFIX COMMAND...: turns the helper's "ok - X" / "not ok -
 # X: why" lines into numbered TAP; a helper that printed nothing is a failure.
 tap_from() {
-	local prefix=$1 line results=0 output
+	local prefix=$1 line results=0 output rc
 	shift
 	# No process substitution: the guest's /dev has no /dev/fd.
 	output=$("$@" 2>&1)
+	rc=$?
 	while IFS= read -r line; do
 		case $line in
 		"ok - "*) ok "$prefix${line#ok - }"; results=$((results + 1)) ;;
@@ -30,7 +31,8 @@ tap_from() {
 		*) echo "$line" ;;
 		esac
 	done <<<"$output"
-	[ "$results" -gt 0 ] || fail "$prefix$*" "the helper printed no result"
+	[ "$results" -gt 0 ] || fail "$prefix${*#"$REPO/"}" "the helper printed no result (exit $rc)"
+	[ "$rc" -lt 128 ] || fail "$prefix${*#"$REPO/"}" "the helper died of signal $((rc - 128))"
 }
 
 if [ ! -x "$NL_MALFORMED" ]; then
