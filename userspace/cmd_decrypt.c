@@ -61,10 +61,18 @@ static int parse(int argc, char **argv, struct dec_opts *o)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":k:r:w:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'k': o->key_file = optarg; break;
-		case 'r': o->in = optarg; break;
-		case 'w': o->out = optarg; break;
-		case OPT_KEEP_GOING: o->keep_going = true; break;
+		case 'k':
+			o->key_file = optarg;
+			break;
+		case 'r':
+			o->in = optarg;
+			break;
+		case 'w':
+			o->out = optarg;
+			break;
+		case OPT_KEEP_GOING:
+			o->keep_going = true;
+			break;
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "pcap"))
 				o->fmt = PK_CAPFILE_PCAP;

@@ -55,12 +55,13 @@ static int genkey(void)
 	if (S_ISREG(st.st_mode) && fchmod(STDOUT_FILENO, 0600))
 		return pk_err_errno("stdout", errno, NULL);
 	err = pk_key_generate(key);
-	if (!err)
-		err = write_all(STDOUT_FILENO, key, sizeof(key));
+	if (err) {
+		explicit_bzero(key, sizeof(key));
+		return pk_err_errno("getrandom", err, NULL);
+	}
+	err = write_all(STDOUT_FILENO, key, sizeof(key));
 	explicit_bzero(key, sizeof(key));
-	if (err)
-		return pk_err_errno(err == -ENOSYS ? "getrandom" : "stdout", err, NULL);
-	return 0;
+	return err ? pk_err_errno("stdout", err, NULL) : 0;
 }
 
 /*
