@@ -10,7 +10,8 @@
  *   bit 2: start the body with "\177ELF", class 64 if bit 3 else 32,
  *          big-endian if bit 4;
  * the rest of the input is the body. The file is allocated at its exact
- * size, so ASan catches a read one byte past the end.
+ * size, so ASan catches a read one byte past the end. seeds_modsig.c
+ * starts the corpus with well-formed ELF bodies, signed and unsigned.
  *
  * Invariants (abort() on violation): a parsed signature and the signed
  * data exactly tile the file before the 40 trailing bytes, with at least
