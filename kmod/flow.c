@@ -527,7 +527,9 @@ struct pktcap_meter *pktcap_meter_alloc(struct pktcap_net *pn,
 	m->nr_buckets = roundup_pow_of_two(max(cfg->max_flows, 1024U));
 	m->lock_mask = min(m->nr_buckets, 1024U) - 1;
 	INIT_DELAYED_WORK(&m->work, meter_work);
-	m->buckets = kvcalloc(m->nr_buckets, sizeof(*m->buckets), GFP_KERNEL_ACCOUNT);
+	/* Sized by the caller: fail with ENOMEM rather than invoke the OOM killer. */
+	m->buckets = kvcalloc(m->nr_buckets, sizeof(*m->buckets),
+			      GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
 	m->locks = kcalloc(m->lock_mask + 1, sizeof(*m->locks), GFP_KERNEL);
 	m->queues = alloc_percpu(struct pktcap_flow_queue);
 	m->sample_ctr = alloc_percpu(u32);

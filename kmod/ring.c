@@ -61,7 +61,13 @@ struct pktcap_rings {
 	struct pktcap_ring *ring[];
 };
 
-#define PKTCAP_GFP (GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN)
+/*
+ * Rings are as large as the caller asks and are charged to the caller's
+ * memory cgroup: when they do not fit, START fails with ENOMEM rather than
+ * waking the OOM killer (__GFP_RETRY_MAYFAIL).
+ */
+#define PKTCAP_GFP (GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN | \
+		    __GFP_RETRY_MAYFAIL)
 
 static void ring_free(struct pktcap_ring *r)
 {
@@ -88,7 +94,8 @@ static struct pktcap_ring *ring_alloc(int node, u32 size)
 		return NULL;
 	spin_lock_init(&r->lock);
 	r->nr_pages = 1 + size / PAGE_SIZE;
-	r->pages = kvcalloc(r->nr_pages, sizeof(*r->pages), GFP_KERNEL_ACCOUNT);
+	r->pages = kvcalloc(r->nr_pages, sizeof(*r->pages),
+			    GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL);
 	if (!r->pages)
 		goto err;
 	for (i = 0; i < r->nr_pages; i++) {
