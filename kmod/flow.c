@@ -149,7 +149,7 @@ static struct pktcap_flow *evict_candidate(struct pktcap_meter *m, u32 *bucket)
 	struct pktcap_flow *f, *old = NULL;
 
 	for (i = 0; i < m->nr_buckets && seen < EVICT_SAMPLE &&
-		    (i < EVICT_MAX_BUCKETS || !old); i++) {
+	     (i < EVICT_MAX_BUCKETS || !old); i++) {
 		u32 b = (start + i) & (m->nr_buckets - 1);
 
 		hlist_for_each_entry_rcu(f, &m->buckets[b], node) {
