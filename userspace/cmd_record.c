@@ -16,6 +16,7 @@
 #include "err.h"
 #include "nl.h"
 #include "pktcap_reader.h"
+#include "sealfile.h"
 
 enum { OPT_FORMAT = CAP_OPT_NEXT };
 
@@ -24,6 +25,7 @@ struct rec_opts {
 	const char *path;
 	uint64_t count;			/* 0: until interrupted */
 	enum pk_capfile_fmt fmt;
+	bool fmt_set;			/* --format given: refused when sealed */
 	struct pk_capfile_opts file;
 };
 
@@ -81,6 +83,7 @@ static int take_own(struct rec_opts *o, int c, const char *arg)
 			return pk_usage_error(cmd, arg, "count must be a positive number");
 		return 0;
 	case OPT_FORMAT:
+		o->fmt_set = true;
 		if (!strcmp(arg, "pcap"))
 			o->fmt = PK_CAPFILE_PCAP;
 		else if (!strcmp(arg, "pcapng"))
@@ -343,20 +346,43 @@ static int snapshot(struct rec_state *s, struct cap_metrics **m)
 	return 0;
 }
 
+/*
+ * An encrypted session is written in the sealed format (sealfile.h) and
+ * never as pcap: this process has no key, and must not pretend otherwise.
+ */
+static int sealed_check(const struct rec_opts *o)
+{
+	if (o->fmt_set || o->file.file_size) {
+		pk_err("record", "%s: the session is encrypted: it is recorded in "
+		       "the sealed format only (pktcapctl decrypt makes pcap of it)",
+		       o->fmt_set ? "--format" : "-C");
+		return 1;
+	}
+	fprintf(stderr, "pktcapctl: record: the session is encrypted: writing "
+		"a sealed capture file (see pktcapctl decrypt)\n");
+	return 0;
+}
+
 static int record(struct rec_state *s, const struct rec_opts *o)
 {
 	char errbuf[PK_CAPFILE_ERRBUF_SIZE];
+	bool sealed = false;
 	int rc;
 
 	rc = ensure_session(s, o);
 	if (!rc)
 		rc = open_reader(s);
-	if (!rc)
+	if (!rc && (pktcap_reader_info(s->r)->flags & PKTCAP_INFO_F_SEALED)) {
+		sealed = true;
+		rc = sealed_check(o);
+	}
+	if (!rc && !sealed)
 		rc = open_file(s, o);
 	if (!rc)
 		rc = snapshot(s, &s->before);
 	if (!rc)
-		rc = loop(s, o);
+		rc = sealed ? pk_record_sealed(s->nl, s->r, o->path, o->count,
+					       &stop, &s->written) : loop(s, o);
 	if (s->f && pk_capfile_close(s->f, errbuf) && !rc && !stop) {
 		pk_err(NULL, "%s", errbuf);
 		rc = 1;
