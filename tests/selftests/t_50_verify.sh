@@ -68,6 +68,13 @@ check_fails "one changed byte fails the signature" \
 check_fails "validly signed, but not the loaded code: srcversion differs" \
 	"srcv\\.ko: srcversion [0-9A-F]+ differs from the loaded module's" \
 	"$PKTCAPCTL" verify --module "$F/srcv.ko" --cert "$CERT"
+check_fails "sig_len beyond the file: pktcapctl says malformed" \
+	'badlen\.ko: malformed signature: sig_len is larger than the file' \
+	"$PKTCAPCTL" verify --module "$F/badlen.ko" --cert "$CERT"
+# The kernel agrees, and refuses it even without sig_enforce: a signature
+# it cannot parse is fatal, unlike a missing one.
+check_fails "sig_len beyond the file: the kernel refuses it (EBADMSG)" \
+	'Bad message' insmod "$F/badlen.ko"
 check_fails "no --cert: signature not checked, exit 1" \
 	'signature not checked: no --cert' \
 	"$PKTCAPCTL" verify --module "$F/signed.ko"

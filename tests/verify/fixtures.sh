@@ -9,6 +9,7 @@
 #   tampered.ko   signed.ko with one byte of the module body changed
 #   srcv.ko       unsigned.ko with one srcversion character changed, then
 #                 signed: a valid signature on code the kernel does not run
+#   badlen.ko     signed.ko with sig_len larger than the file
 #   other/cert.pem  a certificate of another key (EC, made in a blink)
 #
 # Run it on the host before the guest suite: the guest sees the host's /,
@@ -47,6 +48,11 @@ d[i] = ord("0") if d[i] != ord("0") else ord("1")
 open(sys.argv[2], "wb").write(d)
 EOF
 "$SIGN" --keydir "$tmp/keys" "$tmp/srcv.ko" >/dev/null
+python3 - "$tmp/signed.ko" "$tmp/badlen.ko" <<'EOF'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+open(sys.argv[2], "wb").write(d[:-32] + struct.pack(">I", len(d)) + d[-28:])
+EOF
 rm -rf "$DIR"
 mv "$tmp" "$DIR"
 trap - EXIT
