@@ -96,14 +96,17 @@ pktcap_load() {
 }
 
 # metrics NAME...: top-level counters of `pktcapctl -j metrics`, space
-# separated (0 when absent). No python: its start-up costs seconds of CPU
-# under TCG, and these calls sit next to CPU measurements.
+# separated (0 when absent). One process only: under TCG every fork costs
+# tens of ms, and these calls sit next to CPU measurements.
 metrics() {
-	local json k v out=()
+	local json k out=()
 	json=$("$PKTCAPCTL" -j metrics)
 	for k in "$@"; do
-		v=$(grep -o "\"$k\":[0-9]*" <<<"$json" | head -n1 | cut -d: -f2)
-		out+=("${v:-0}")
+		if [[ $json =~ \"$k\":([0-9]+) ]]; then
+			out+=("${BASH_REMATCH[1]}")
+		else
+			out+=(0)
+		fi
 	done
 	echo "${out[*]}"
 }

@@ -319,7 +319,7 @@ def metering_section(d):
             m1 = [num(x) for x in m["meminfo1"].split(",")]
             delta = ((m1[0] - m0[0]) + (m1[1] - m0[1])) * 1024 / active
             body.append([fmt(n), v, fmt(osz), fmt(slab_obj), f"{fmt(nb)} × 8 B / flows = {fmt(share)}",
-                         fmt(slab_obj + share), fmt(delta)])
+                         fmt(slab_obj + share), fmt(slab_obj + 8), fmt(delta)])
     s.append("\n**Memory per flow** (bytes): object = the kmem_cache object size "
              "(/sys/kernel/slab/CACHE/object_size); in slab = slab bytes / objects per slab "
              "(PAGE_SIZE << order / objs_per_slab, metadata and padding included); bucket share = "
@@ -328,6 +328,7 @@ def metering_section(d):
              "measured = growth of Slab + VmallocUsed in /proc/meminfo while the table filled, "
              "divided by the flows (tables allocated beforehand, so buckets are not in it):\n")
     s.append(table(["flows", "meter", "object", "in slab", "bucket share", "slab + buckets",
+                    "slab + 8 B (table sized 1 bucket per flow)",
                     "measured Slab growth / flow"], body))
 
     # background cost
