@@ -74,6 +74,10 @@ stage dkms tests/dkms/check-dkms.sh
 stage cli sh -c "tests/cli/check-completion.sh; tests/cli/check-manpage.sh"
 [ -x tests/capfile/check-readers.sh ] && stage capfile tests/capfile/check-readers.sh
 [ -x tests/netflow/check-decoders.sh ] && stage netflow tests/netflow/check-decoders.sh
+stage verify tests/verify/check-verify.sh
+# Signed and tampered module copies for the guest's t_50_verify.sh, made on
+# the host where hashing is fast (the guest sees the host's files).
+tests/verify/fixtures.sh >"$R/fixtures.log" 2>&1 || say "verify fixtures failed (see $R/fixtures.log)"
 # PKTCAP_NO_GUEST=1: host stages only, for quick local runs (a skip, and
 # so a failure under CI=true).
 if [ -n "${PKTCAP_NO_GUEST:-}" ]; then
@@ -81,6 +85,8 @@ if [ -n "${PKTCAP_NO_GUEST:-}" ]; then
 else
 stage guest tests/vm/run.sh --kernel "/boot/vmlinuz-$KVER" --log "$R/guest-console.log" \
 	-- tests/selftests/run.sh
+# module.sig_enforce=1 needs a boot of its own.
+stage sig-enforce tests/verify/sig-enforce.sh
 fi
 
 exec tests/lib/tap-summary.sh "$R"/*.tap
