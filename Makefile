@@ -9,6 +9,9 @@
 #   make bench      benchmarks against the peers (docs/PERFORMANCE.md)
 #   make fuzz       runs the host fuzzers for longer
 #   make sign       signs kmod/pktcap.ko [SIGN_KEY=key.pem SIGN_CERT=cert.pem]
+#   make matrix     builds against Debian 12, backports and sid kernels, then
+#                   the guest suite on 6.1 and 6.12 (docs/KERNELS.md)
+#   make deb        pktcap-dkms and pktcap-tools .debs in build/deb/
 #
 # KDIR selects the kernel build tree; by default the running kernel's,
 # else the newest one installed (this machine's own kernel may have none).
@@ -76,6 +79,13 @@ bench:
 
 fuzz:
 	$(MAKE) -C tests/fuzz run FUZZ_SECONDS=$${FUZZ_SECONDS:-600}
+
+.PHONY: matrix deb
+matrix:
+	scripts/kernel-matrix.sh
+
+deb:
+	packaging/deb/build.sh
 
 # Signs with the build tree's sign-file, in place. Without SIGN_KEY and
 # SIGN_CERT: a throwaway key pair, made once under build/signing/, that no
