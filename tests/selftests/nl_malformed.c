@@ -704,6 +704,43 @@ static void case_no_such_ifname(struct msg *m)
 	nest_end(m, cap);
 }
 
+static void case_unknown_backend(struct msg *m)
+{
+	start_with(m, PKTCAP_A_CAPTURE_BACKEND, "af-packet", sizeof("af-packet"));
+}
+
+/* One device more than a session may hook. */
+static void case_too_many_devices(struct msg *m)
+{
+	size_t cap, dev;
+	int i;
+
+	pktcap_init(m, PKTCAP_CMD_START);
+	cap = nest_start(m, PKTCAP_A_CAPTURE);
+	for (i = 0; i <= PKTCAP_MAX_DEVICES; i++) {
+		dev = nest_start(m, PKTCAP_A_CAPTURE_DEVICE);
+		put_u32(m, PKTCAP_A_DEVICE_IFINDEX, lo_ifindex());
+		nest_end(m, dev);
+	}
+	nest_end(m, cap);
+}
+
+/* The same device twice in one request. */
+static void case_device_twice(struct msg *m)
+{
+	size_t cap, dev;
+	int i;
+
+	pktcap_init(m, PKTCAP_CMD_START);
+	cap = nest_start(m, PKTCAP_A_CAPTURE);
+	for (i = 0; i < 2; i++) {
+		dev = nest_start(m, PKTCAP_A_CAPTURE_DEVICE);
+		put_u32(m, PKTCAP_A_DEVICE_IFINDEX, lo_ifindex());
+		nest_end(m, dev);
+	}
+	nest_end(m, cap);
+}
+
 /* A message too short to hold the genetlink header. */
 static void case_short_genlhdr(struct msg *m)
 {
@@ -781,6 +818,9 @@ static const struct nl_case cases[] = {
 	CASE("device nest without ifindex or name", case_empty_device, IDLE, EINVAL, 0, false),
 	CASE("non-existent ifindex", case_no_such_ifindex, IDLE, ENODEV, 0, false),
 	CASE("non-existent device name", case_no_such_ifname, IDLE, ENODEV, 0, false),
+	CASE("unknown backend name", case_unknown_backend, IDLE, EINVAL, 0, false),
+	CASE("65 devices (more than PKTCAP_MAX_DEVICES)", case_too_many_devices, IDLE, EINVAL, 0, false),
+	CASE("the same device twice", case_device_twice, IDLE, EINVAL, 0, false),
 	CASE("START while running", build_start, RUNNING, EBUSY, 0, false),
 	CASE("STOP with nothing running", build_stop, IDLE, ENOENT, 0, false),
 };
