@@ -83,10 +83,16 @@ tests/verify/fixtures.sh >"$R/fixtures.log" 2>&1 || say "verify fixtures failed 
 if [ -n "${PKTCAP_NO_GUEST:-}" ]; then
 	echo "ok - guest suite # SKIP PKTCAP_NO_GUEST set" >"$R/guest.tap"
 else
-stage guest tests/vm/run.sh --kernel "/boot/vmlinuz-$KVER" --log "$R/guest-console.log" \
+stage guest tests/vm/run.sh --kernel "/boot/vmlinuz-$KVER" --timeout "${PKTCAP_GUEST_TIMEOUT:-3600}" \
+	--log "$R/guest-console.log" \
 	-- tests/selftests/run.sh
 # module.sig_enforce=1 needs a boot of its own.
 stage sig-enforce tests/verify/sig-enforce.sh
 fi
+# Other kernels (builds only; sid in a chroot: docs/KERNELS.md), DKMS in a
+# guest, the .debs installed in a guest.
+stage matrix-build scripts/kernel-matrix.sh --tap --build-only --no-docs
+stage dkms-guest tests/dkms/guest-dkms.sh
+stage deb tests/packaging/check-deb.sh
 
 exec tests/lib/tap-summary.sh "$R"/*.tap
