@@ -86,14 +86,29 @@ pcap_tool() { python3 "$W/pcap_tool.py" "$@"; }
 inB() { ip netns exec B "$@"; }
 inA() { ip netns exec A "$@"; }
 
-# wait_for COMMAND...: retry for up to 10 s.
+# wait_for COMMAND...: retry for up to 30 s.
 wait_for() {
 	local i
-	for i in $(seq 50); do
+	for i in $(seq 150); do
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.2
 	done
 	return 1
+}
+
+# stop_pid SIG PID: signal PID and reap it, SIGKILL after 30 s; its status.
+stop_pid() {
+	local i
+	kill -"$1" "$2" 2>/dev/null
+	for i in $(seq 150); do
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.2
+	done
+	if kill -0 "$2" 2>/dev/null; then
+		diag "pid $2 ignored SIG$1 for 30 s, killing it"
+		kill -KILL "$2"
+	fi
+	wait "$2"
 }
 
 reader_attached() { inB "$P" -j status | json 'd["capture"]["reader"]' | grep -qx true; }
@@ -107,11 +122,11 @@ wait_for inB ss -ltn sport = :5201
 # tcpdump under TCG.
 traffic() {
 	local p1 p2
-	inA ping -c 10 -i 0.05 -q 192.0.2.2 >/dev/null &
+	ip netns exec A ping -c 10 -i 0.05 -q 192.0.2.2 >/dev/null &
 	p1=$!
-	inB ping -c 5 -i 0.05 -q 192.0.2.1 >/dev/null &
+	ip netns exec B ping -c 5 -i 0.05 -q 192.0.2.1 >/dev/null &
 	p2=$!
-	inA iperf3 -c 192.0.2.2 -b 5M -t 2 >/dev/null 2>&1
+	timeout 30 ip netns exec A iperf3 -c 192.0.2.2 -b 5M -t 1 >/dev/null 2>&1
 	wait $p1 $p2
 }
 
@@ -139,22 +154,23 @@ check_fails "an unknown backend is the kernel's message" "pktcapctl: start: unkn
 # --- every backend against tcpdump on the same device
 # backend_vs_tcpdump BACKEND DIRECTION(in|out|inout)
 backend_vs_tcpdump() {
+	diag "$1 $2: recording with pktcapctl and tcpdump"
 	local be=$1 dir=$2 q=() rc drops
 	[ "$dir" != inout ] && q=(-Q "$dir")
 	rm -f "$W"/be.*
-	inB "$P" record -w "$W/be.pcap" -i b0 --backend "$be" 2>"$W/be.rec.err" &
+	ip netns exec B "$P" record -w "$W/be.pcap" -i b0 --backend "$be" 2>"$W/be.rec.err" &
 	local rec=$!
-	inB tcpdump -i b0 "${q[@]}" -s 65535 -w "$W/be.tcpdump" 2>"$W/be.td.err" &
+	ip netns exec B tcpdump -i b0 "${q[@]}" -s 65535 -w "$W/be.tcpdump" 2>"$W/be.td.err" &
 	local td=$!
 	if ! wait_for reader_attached || ! wait_for tcpdump_listening "$W/be.td.err"; then
 		fail "$be $dir: record and tcpdump start" "$(cat "$W"/be.*.err)"
-		kill -INT $rec; kill -TERM $td; wait $rec $td
+		stop_pid INT $rec; stop_pid TERM $td
 		return
 	fi
 	traffic
 	sleep 1
-	kill -TERM $td; wait $td
-	kill -INT $rec; wait $rec
+	stop_pid TERM $td
+	stop_pid INT $rec
 	rc=$?
 	eq "$be $dir: record exits 0 on SIGINT" 0 $rc
 	drops=$(sed -n 's/^\([0-9]*\) packets dropped by kernel/\1/p' "$W/be.td.err")
@@ -174,17 +190,17 @@ backend_vs_tcpdump rx-handler in
 backend_vs_tcpdump ptype inout
 
 # --- a filter, through a pipe to tcpdump
-inB "$P" record -w - -c 40 -i b0 tcp port 5201 2>"$W/pipe.err" >"$W/pipe.pcap" &
+ip netns exec B "$P" record -w - -c 40 -i b0 tcp port 5201 2>"$W/pipe.err" >"$W/pipe.pcap" &
 rec=$!
 wait_for reader_attached
 traffic
-wait $rec
+stop_pid CONT $rec	# exits by itself at 40 packets
 eq "record -c 40 with a filter exits 0" 0 $?
 n=$(pcap_tool port-only "$W/pipe.pcap" 5201 2>&1)
 eq "filter 'tcp port 5201': 40 packets, every one tcp/5201" 40 "$n"
 check "pktcapctl record -w - | tcpdump -r - reads it" \
 	bash -c "inB() { ip netns exec B \"\$@\"; }; cat '$W/pipe.pcap' | tcpdump -nr - | grep -c 5201"
-lines=$(inA true; { inB "$P" record -w - -c 3 -i b0 icmp 2>/dev/null & inA ping -c 10 -i 0.2 -q 192.0.2.2 >/dev/null; wait; } | tcpdump -nr - 2>/dev/null | grep -c "ICMP echo")
+lines=$(inA true; { timeout 60 ip netns exec B "$P" record -w - -c 3 -i b0 icmp 2>/dev/null & inA ping -c 10 -i 0.2 -q 192.0.2.2 >/dev/null; wait; } | tcpdump -nr - 2>/dev/null | grep -c "ICMP echo")
 eq "record -w - piped straight into tcpdump -r -: 3 packets" 3 "$lines"
 check "summary lines go to stderr, not into the pipe" \
 	grep -q "^40 packets captured$" "$W/pipe.err"

@@ -23,11 +23,26 @@ metric() { inC "$P" -j metrics | json "d['$1']"; }
 
 wait_for() {
 	local i
-	for i in $(seq 50); do
+	for i in $(seq 150); do
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.2
 	done
 	return 1
+}
+
+# stop_pid SIG PID: signal PID and reap it, SIGKILL after 30 s; its status.
+stop_pid() {
+	local i
+	kill -"$1" "$2" 2>/dev/null
+	for i in $(seq 150); do
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.2
+	done
+	if kill -0 "$2" 2>/dev/null; then
+		diag "pid $2 ignored SIG$1 for 30 s, killing it"
+		kill -KILL "$2"
+	fi
+	wait "$2"
 }
 
 # pktgen runs in the init namespace: p0 there, p1 in C. No IPv6 on either
@@ -60,13 +75,13 @@ if ! modprobe pktgen 2>/dev/null || [ ! -w /proc/net/pktgen/pgctrl ]; then
 	skip "conservation with pktgen" "pktgen not available"
 else
 	# 1. a reader keeping up: a 4 MiB ring per CPU holds all N anyway.
-	inC "$P" record -w "$W/c.pcap" -i p1 --backend nf-ingress 2>"$W/c.err" &
+	ip netns exec C "$P" record -w "$W/c.pcap" -i p1 --backend nf-ingress 2>"$W/c.err" &
 	rec=$!
 	wait_for has_reader C
 	seen0=$(metric seen)
 	pktgen_send $N
 	sleep 1
-	kill -INT $rec; wait $rec
+	stop_pid INT $rec
 	eq "pktgen: seen grew by exactly $N" $N $(($(metric seen) - seen0))
 	m=$(inC "$P" -j metrics)
 	eq "seen == captured + filtered + dropped" \
@@ -82,7 +97,7 @@ else
 
 	# 2. a stopped reader on a 64 KiB ring: drops, all counted.
 	before=$(inC "$P" -j metrics)
-	inC "$P" record -w "$W/s.pcap" -i p1 --backend nf-ingress -B 64 2>"$W/s.err" &
+	ip netns exec C "$P" record -w "$W/s.pcap" -i p1 --backend nf-ingress -B 64 2>"$W/s.err" &
 	rec=$!
 	wait_for has_reader C
 	kill -STOP $rec
@@ -90,7 +105,7 @@ else
 	sleep 1
 	kill -CONT $rec
 	sleep 1
-	kill -INT $rec; wait $rec
+	stop_pid INT $rec
 	eq "slow reader: record exits 0" 0 $?
 	after=$(inC "$P" -j metrics)
 	eq "slow reader: seen == $N" $N "$(d seen)"
@@ -112,14 +127,14 @@ fi
 
 # --- snaplen: every record cut to 64 bytes, wire_len kept
 veth_pair A B
-inB "$P" record -w "$W/snap.pcap" -i b0 -s 64 --backend nf-ingress icmp 2>/dev/null &
+ip netns exec B "$P" record -w "$W/snap.pcap" -i b0 -s 64 --backend nf-ingress icmp 2>/dev/null &
 rec=$!
 before=$(ip netns exec B "$P" -j metrics)
 wait_for has_reader B
 ip netns exec A ping -c 4 -i 0.1 -q -s 400 192.0.2.2 >/dev/null
 ip netns exec A ping -c 4 -i 0.1 -q -s 8 192.0.2.2 >/dev/null
 sleep 0.5
-kill -INT $rec; wait $rec
+stop_pid INT $rec
 after=$(ip netns exec B "$P" -j metrics)
 longer=$(python3 - "$W/snap.pcap" <<'EOF'
 import struct, sys

@@ -19,11 +19,26 @@ inB() { ip netns exec B "$@"; }
 has_reader() { ip netns exec "$1" "$P" -j status | json 'd["capture"]["reader"]' | grep -qx true; }
 wait_for() {
 	local i
-	for i in $(seq 50); do
+	for i in $(seq 150); do
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.2
 	done
 	return 1
+}
+
+# stop_pid SIG PID: signal PID and reap it, SIGKILL after 30 s; its status.
+stop_pid() {
+	local i
+	kill -"$1" "$2" 2>/dev/null
+	for i in $(seq 150); do
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.2
+	done
+	if kill -0 "$2" 2>/dev/null; then
+		diag "pid $2 ignored SIG$1 for 30 s, killing it"
+		kill -KILL "$2"
+	fi
+	wait "$2"
 }
 dev_state() { inB "$P" -j status | json "[x['state'] for x in d['capture']['devices'] if x.get('ifname') == '$1'][0]"; }
 dmesg_clean() { ! dmesg | grep -Eq 'WARNING:|BUG:|Oops|Call Trace'; }
@@ -37,13 +52,13 @@ inA ip link set a1 up
 inB ip link set b1 up
 
 # --- two devices in one pcapng: an IDB each, packets on both
-inB "$P" record -w "$W/two.pcapng" --format pcapng -i b0 -i b1 icmp 2>/dev/null &
+ip netns exec B "$P" record -w "$W/two.pcapng" --format pcapng -i b0 -i b1 icmp 2>/dev/null &
 rec=$!
 wait_for has_reader B
 inA ping -c 3 -i 0.1 -q 192.0.2.2 >/dev/null
 inA ping -c 3 -i 0.1 -q 198.51.100.2 >/dev/null
 sleep 0.5
-kill -INT $rec; wait $rec
+stop_pid INT $rec
 eq "two devices: pcapng declares b0 and b1" "b0 b1" \
 	"$(tshark -r "$W/two.pcapng" -T fields -e frame.interface_name 2>/dev/null | sort -u | xargs)"
 eq "two devices: 6 echo requests and 6 replies" 12 \
@@ -72,19 +87,19 @@ rec=$!
 wait_for has_reader D
 ip netns del D		# the reader still pins the namespace
 ip netns exec B true
-kill -INT $rec; wait $rec
+stop_pid INT $rec
 eq "the reader of a deleted namespace exits cleanly" 0 $?
 sleep 2			# cleanup_net runs from a workqueue
 check "no kernel warning after the namespace went away" dmesg_clean
 
 # --- one reader at a time
 inB "$P" start -i b0
-inB "$P" record -w "$W/r1.pcap" 2>/dev/null &
+ip netns exec B "$P" record -w "$W/r1.pcap" 2>/dev/null &
 rec=$!
 wait_for has_reader B
 check_fails "a second reader is told the device is busy" \
 	"pktcapctl: /dev/pktcap: busy" inB "$P" record -w "$W/r2.pcap"
-kill -INT $rec; wait $rec
+stop_pid INT $rec
 
 # --- the mmap ABI's refusals, each its own line
 if [ -x "$H/capture_mmap" ]; then
@@ -103,11 +118,11 @@ fi
 inB "$P" stop
 
 # --- rmmod refused while /dev/pktcap is open, fine after
-inB sleep 30 3<>/dev/pktcap &
+ip netns exec B sleep 30 3<>/dev/pktcap &
 holder=$!
 sleep 0.5
 check_fails "rmmod refused while /dev/pktcap is open" "in use" rmmod pktcap
-kill $holder; wait $holder 2>/dev/null
+stop_pid TERM $holder 2>/dev/null
 check "rmmod succeeds once it is closed" rmmod pktcap
 check "insmod again" insmod "$KO"
 
