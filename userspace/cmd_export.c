@@ -19,8 +19,10 @@
 #include "export_daemon.h"
 #include "nl.h"
 
-enum { OPT_VERSION = 0x100, OPT_DOMAIN, OPT_MTU, OPT_TMPL, OPT_PIDFILE,
-       OPT_STATE };
+enum {
+	OPT_VERSION = 0x100, OPT_DOMAIN, OPT_MTU, OPT_TMPL, OPT_PIDFILE,
+	OPT_STATE,
+};
 
 #define DEFAULT_TMPL_PACKETS	20
 #define DEFAULT_TMPL_SECS	60

@@ -150,6 +150,18 @@ static void save_state(struct exp_run *r)
 	}
 }
 
+/*
+ * The receive buffer. PKTCAP_EXPORT_RCVBUF overrides it for the tests,
+ * which make it tiny to provoke (and check the accounting of) lost batches.
+ */
+static int rcvbuf_size(void)
+{
+	const char *s = getenv("PKTCAP_EXPORT_RCVBUF");
+	long v = s ? strtol(s, NULL, 0) : 0;
+
+	return v > 0 && v <= PK_EXPORT_RCVBUF ? (int)v : PK_EXPORT_RCVBUF;
+}
+
 /* Sets up sockets, encoders and the announcement. Prints its errors. */
 static int start(struct exp_run *r)
 {
@@ -167,16 +179,17 @@ static int start(struct exp_run *r)
 			       clock_ns(CLOCK_REALTIME));
 	if (err)
 		return err;
-	err = pk_flowsub_open(&r->fs, PK_EXPORT_RCVBUF, r->ctl);
+	err = pk_flowsub_open(&r->fs, rcvbuf_size(), r->ctl);
 	if (err)
 		return err;
 	err = send_export(r->ctl, r->o, true);
 	if (err)
 		return pk_nl_perror(r->ctl, "export", err), err;
 	r->announced = true;
-	if (r->o->pidfile && (err = write_pidfile(r->o->pidfile)))
-		return pk_err_errno(r->o->pidfile, err, NULL), err;
-	return 0;
+	err = r->o->pidfile ? write_pidfile(r->o->pidfile) : 0;
+	if (err)
+		pk_err_errno(r->o->pidfile, err, NULL);
+	return err;
 }
 
 static void finish(struct exp_run *r)
@@ -276,7 +289,10 @@ static int daemonize(int *ready)
 		_exit(rc);
 	}
 	close(pfd[0]);
-	if (setsid() < 0 || (pid = fork()) < 0)
+	if (setsid() < 0)
+		_exit(1);
+	pid = fork();
+	if (pid < 0)
 		_exit(1);
 	if (pid > 0)
 		_exit(0);

@@ -45,8 +45,8 @@ struct pk_collector_stats {
 	uint64_t would_block;	/* of which EAGAIN: socket buffer full */
 	uint64_t octets;	/* payload bytes sent */
 	uint64_t records;	/* flow records in sent datagrams */
-	uint64_t packets;	/* flow packets in records sent (v5/v9 biflows:
-				 * both directions) */
+	/* flow packets in records sent (biflows: both directions) */
+	uint64_t packets;
 	uint64_t error_packets;	/* flow packets in datagrams not sent */
 	uint64_t tmpl_sends;	/* datagrams that carried templates */
 	uint64_t skipped_v6;	/* IPv6 flows v5 cannot carry */

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -19,78 +20,64 @@
 /* One FLOW_EXPIRED message is 8 KiB; read with room for a bigger kernel. */
 #define RECV_BUF	(64 * 1024)
 
-static uint64_t get_uint(const struct nlattr *a)
+/*
+ * Where each fixed-size attribute goes: every one of them has a field of
+ * exactly its size in struct pktcap_flowrec, so decoding is a checked
+ * memcpy. Size 0: not a plain field (addresses, flags, padding).
+ */
+struct flow_attr {
+	uint16_t off;
+	uint8_t size;
+};
+
+#define FA(attr, field) \
+	[attr] = { offsetof(struct pktcap_flowrec, field), \
+		   sizeof(((struct pktcap_flowrec *)0)->field) }
+
+static const struct flow_attr flow_attrs[PKTCAP_A_FLOW_MAX + 1] = {
+	FA(PKTCAP_A_FLOW_IFINDEX, ifindex),
+	FA(PKTCAP_A_FLOW_DIRECTION, direction),
+	FA(PKTCAP_A_FLOW_VLAN, vlan),
+	FA(PKTCAP_A_FLOW_L3_PROTO, l3_proto),
+	FA(PKTCAP_A_FLOW_PROTO, proto),
+	FA(PKTCAP_A_FLOW_SPORT, sport),
+	FA(PKTCAP_A_FLOW_DPORT, dport),
+	FA(PKTCAP_A_FLOW_ICMP_TYPE, icmp_type),
+	FA(PKTCAP_A_FLOW_ICMP_CODE, icmp_code),
+	FA(PKTCAP_A_FLOW_DSCP, dscp),
+	FA(PKTCAP_A_FLOW_PACKETS, packets),
+	FA(PKTCAP_A_FLOW_BYTES, bytes),
+	FA(PKTCAP_A_FLOW_FIRST_NS, first_ns),
+	FA(PKTCAP_A_FLOW_LAST_NS, last_ns),
+	FA(PKTCAP_A_FLOW_TCP_FLAGS, tcp_flags),
+	FA(PKTCAP_A_FLOW_TTL_MIN, ttl_min),
+	FA(PKTCAP_A_FLOW_TTL_MAX, ttl_max),
+	FA(PKTCAP_A_FLOW_END_REASON, end_reason),
+	FA(PKTCAP_A_FLOW_REV_PACKETS, rev_packets),
+	FA(PKTCAP_A_FLOW_REV_BYTES, rev_bytes),
+	FA(PKTCAP_A_FLOW_REV_TCP_FLAGS, rev_tcp_flags),
+	FA(PKTCAP_A_FLOW_SAMPLING, sampling),
+};
+
+/* One fixed-size attribute, or FRAGMENTED; unknown types are skipped. */
+static int take_uint(struct pktcap_flowrec *r, const struct nlattr *a, int type)
 {
-	const void *p = nla_data(a);
+	const struct flow_attr *fa;
 
-	switch (nla_len(a)) {
-	case 1: return *(const uint8_t *)p;
-	case 2: return *(const uint16_t *)p;
-	case 4: return *(const uint32_t *)p;
-	default: {
-		uint64_t v;
-
-		memcpy(&v, p, sizeof(v));	/* may be 4-byte aligned only */
-		return v;
-	}
-	}
-}
-
-/* Expected payload size of each integer attribute; 0: not an integer. */
-static int attr_size(int type)
-{
-	switch (type) {
-	case PKTCAP_A_FLOW_DIRECTION: case PKTCAP_A_FLOW_PROTO:
-	case PKTCAP_A_FLOW_ICMP_TYPE: case PKTCAP_A_FLOW_ICMP_CODE:
-	case PKTCAP_A_FLOW_DSCP: case PKTCAP_A_FLOW_TCP_FLAGS:
-	case PKTCAP_A_FLOW_TTL_MIN: case PKTCAP_A_FLOW_TTL_MAX:
-	case PKTCAP_A_FLOW_END_REASON: case PKTCAP_A_FLOW_REV_TCP_FLAGS:
-	case PKTCAP_A_FLOW_FRAGMENTED:
-		return 1;
-	case PKTCAP_A_FLOW_VLAN: case PKTCAP_A_FLOW_L3_PROTO:
-	case PKTCAP_A_FLOW_SPORT: case PKTCAP_A_FLOW_DPORT:
-		return 2;
-	case PKTCAP_A_FLOW_IFINDEX: case PKTCAP_A_FLOW_SAMPLING:
-		return 4;
-	case PKTCAP_A_FLOW_PACKETS: case PKTCAP_A_FLOW_BYTES:
-	case PKTCAP_A_FLOW_FIRST_NS: case PKTCAP_A_FLOW_LAST_NS:
-	case PKTCAP_A_FLOW_REV_PACKETS: case PKTCAP_A_FLOW_REV_BYTES:
-		return 8;
-	default:
+	if (type == PKTCAP_A_FLOW_FRAGMENTED) {
+		if (nla_len(a) != 1)
+			return -EBADMSG;
+		if (*(const uint8_t *)nla_data(a))
+			r->flags |= PKTCAP_FLOWREC_F_FRAGMENTED;
 		return 0;
 	}
-}
-
-static void set_uint(struct pktcap_flowrec *r, int type, uint64_t v)
-{
-	switch (type) {
-	case PKTCAP_A_FLOW_IFINDEX: r->ifindex = v; break;
-	case PKTCAP_A_FLOW_DIRECTION: r->direction = v; break;
-	case PKTCAP_A_FLOW_VLAN: r->vlan = v; break;
-	case PKTCAP_A_FLOW_L3_PROTO: r->l3_proto = v; break;
-	case PKTCAP_A_FLOW_PROTO: r->proto = v; break;
-	case PKTCAP_A_FLOW_SPORT: r->sport = v; break;
-	case PKTCAP_A_FLOW_DPORT: r->dport = v; break;
-	case PKTCAP_A_FLOW_ICMP_TYPE: r->icmp_type = v; break;
-	case PKTCAP_A_FLOW_ICMP_CODE: r->icmp_code = v; break;
-	case PKTCAP_A_FLOW_DSCP: r->dscp = v; break;
-	case PKTCAP_A_FLOW_PACKETS: r->packets = v; break;
-	case PKTCAP_A_FLOW_BYTES: r->bytes = v; break;
-	case PKTCAP_A_FLOW_FIRST_NS: r->first_ns = v; break;
-	case PKTCAP_A_FLOW_LAST_NS: r->last_ns = v; break;
-	case PKTCAP_A_FLOW_TCP_FLAGS: r->tcp_flags = v; break;
-	case PKTCAP_A_FLOW_TTL_MIN: r->ttl_min = v; break;
-	case PKTCAP_A_FLOW_TTL_MAX: r->ttl_max = v; break;
-	case PKTCAP_A_FLOW_END_REASON: r->end_reason = v; break;
-	case PKTCAP_A_FLOW_REV_PACKETS: r->rev_packets = v; break;
-	case PKTCAP_A_FLOW_REV_BYTES: r->rev_bytes = v; break;
-	case PKTCAP_A_FLOW_REV_TCP_FLAGS: r->rev_tcp_flags = v; break;
-	case PKTCAP_A_FLOW_SAMPLING: r->sampling = v; break;
-	case PKTCAP_A_FLOW_FRAGMENTED:
-		if (v)
-			r->flags |= PKTCAP_FLOWREC_F_FRAGMENTED;
-		break;
-	}
+	if (type > PKTCAP_A_FLOW_MAX || !flow_attrs[type].size)
+		return 0;	/* PAD, or newer than us */
+	fa = &flow_attrs[type];
+	if (nla_len(a) != fa->size)
+		return -EBADMSG;
+	memcpy((uint8_t *)r + fa->off, nla_data(a), fa->size);
+	return 0;
 }
 
 static int take_addr(struct pktcap_flowrec *r, const struct nlattr *a,
@@ -110,7 +97,7 @@ int pk_flowrec_decode(const void *attrs, size_t len, struct pktcap_flowrec *r)
 {
 	uint8_t src_len = 0, dst_len = 0;
 	struct nlattr *a;
-	int rem, type, size;
+	int rem, type;
 
 	memset(r, 0, sizeof(*r));
 	nla_for_each_attr(a, (struct nlattr *)attrs, (int)len, rem) {
@@ -121,12 +108,8 @@ int pk_flowrec_decode(const void *attrs, size_t len, struct pktcap_flowrec *r)
 				return -EBADMSG;
 			continue;
 		}
-		size = attr_size(type);
-		if (!size)
-			continue;	/* PAD, or newer than us */
-		if (nla_len(a) != size)
+		if (take_uint(r, a, type))
 			return -EBADMSG;
-		set_uint(r, type, get_uint(a));
 	}
 	if (rem >= NLA_ALIGNTO)
 		return -EBADMSG;

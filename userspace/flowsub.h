@@ -31,8 +31,8 @@ struct pk_flowsub_stats {
 	uint64_t lost_batches;	/* sequence numbers never seen */
 	uint64_t overruns;	/* ENOBUFS: the kernel dropped for us */
 	uint64_t bad;		/* malformed messages or nests, skipped */
-	uint64_t count_mismatch;	/* batches whose BATCH_COUNT differs from
-					 * the flows they carry */
+	/* batches whose BATCH_COUNT differs from the flows they carry */
+	uint64_t count_mismatch;
 	uint64_t last_seq;	/* highest batch sequence number accounted */
 };
 
