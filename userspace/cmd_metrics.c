@@ -12,16 +12,19 @@
 #include <time.h>
 
 #include "capture_opts.h"
+#include "prometheus.h"
 #include "cmd.h"
 #include "err.h"
 #include "json.h"
 #include "nl.h"
 
-enum { OPT_WATCH = 0x100, OPT_PER_CPU };
+enum { OPT_WATCH = 0x100, OPT_PER_CPU, OPT_PROM, OPT_LISTEN };
 
 struct mopts {
 	unsigned int watch;	/* seconds, 0: once */
 	bool per_cpu;
+	bool prometheus;	/* text exposition format */
+	const char *listen;	/* serve it over HTTP on ADDR:PORT */
 };
 
 /* The capture counters, the columns of the table, in order. */
@@ -230,6 +233,8 @@ static int parse(int argc, char **argv, struct mopts *mo)
 	static const struct option longopts[] = {
 		{ "watch", required_argument, NULL, OPT_WATCH },
 		{ "per-cpu", no_argument, NULL, OPT_PER_CPU },
+		{ "prometheus", no_argument, NULL, OPT_PROM },
+		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ 0 },
 	};
 	char *end;
@@ -249,6 +254,12 @@ static int parse(int argc, char **argv, struct mopts *mo)
 			break;
 		case OPT_PER_CPU:
 			mo->per_cpu = true;
+			break;
+		case OPT_PROM:
+			mo->prometheus = true;
+			break;
+		case OPT_LISTEN:
+			mo->listen = optarg;
 			break;
 		default:
 			return pk_usage_error(&pk_cmd_metrics, argv[optind - 1],
@@ -274,10 +285,17 @@ static int run(const struct pk_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (pk_nl_open(&nl))
 		return 1;
+	if (mo.listen) {
+		rc = pk_prom_serve(nl, mo.listen);
+		pk_nl_close(nl);
+		return rc;
+	}
 	m = malloc(sizeof(*m));
 	err = m ? cap_metrics_get(nl, m) : -ENOMEM;
 	if (err)
 		rc = pk_nl_perror(nl, "metrics", err);
+	else if (mo.prometheus)
+		rc = pk_prom_write(stdout, m) ? pk_err_errno("stdout", EIO, NULL) : 0;
 	else if (ctx->json)
 		rc = print_json(ctx, m, NULL, 0);
 	else
@@ -291,11 +309,14 @@ static int run(const struct pk_ctx *ctx, int argc, char **argv)
 
 const struct pk_cmd pk_cmd_metrics = {
 	.name = "metrics",
-	.args = "[--watch SECONDS] [--per-cpu]",
+	.args = "[--watch SECONDS] [--per-cpu] [--prometheus] [--listen ADDR:PORT]",
 	.summary = "Show the capture and flow-meter counters",
 	.help = "  --watch SECONDS  then every SECONDS print the rates per second\n"
 		"                   until interrupted (-j: one document each time)\n"
 		"  --per-cpu        one row per CPU too (JSON always has per_cpu)\n"
+		"  --prometheus     Prometheus text format (pktcap_* families)\n"
+		"  --listen ADDR:PORT  serve that format over HTTP at /metrics,\n"
+		"                   for scraping, until interrupted\n"
 		"Counters are cumulative since the module was loaded, for this\n"
 		"network namespace; at a quiet moment\n"
 		"seen == captured + filtered + dropped. Unprivileged.\n",
