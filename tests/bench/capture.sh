@@ -11,6 +11,8 @@
 #   pktcap         pktcapctl record -w /dev/null (ptype backend, the same
 #                  tap AF_PACKET uses)
 #   pktcap-sealed  the same with pktcapctl encryption enabled
+#   pktcap-wN      pktcap with --wakeup-records N (default 64): how much of
+#                  its cost is waking the reader
 # Per repetition, alternating the variants: one full-speed run of each
 # (drops, CPU), then a bisection of each capturing variant's zero-drop rate.
 
@@ -58,12 +60,14 @@ reader_start() {
 		READER_PID=$!
 		wait_for 20 listening || die "tcpdump did not start: $(cat "$READER_ERR")"
 		;;
-	pktcap | pktcap-sealed)
+	pktcap | pktcap-sealed | pktcap-w[0-9]*)
+		local extra=()
 		if [[ $1 == pktcap-sealed ]]; then
 			"$PKTCAPCTL" encryption enable --key-file "$BENCH_TMP/seal.key" >/dev/null
 		fi
+		[[ $1 == pktcap-w* ]] && extra=(--wakeup-records "${1#pktcap-w}")
 		taskset -c 1 "$PKTCAPCTL" record -i v1 -s "$CAP_SNAPLEN" -B "$CAP_BUF_KB" \
-			-w /dev/null 2>"$READER_ERR" &
+			"${extra[@]}" -w /dev/null 2>"$READER_ERR" &
 		READER_PID=$!
 		wait_for 20 has_fd "$READER_PID" /dev/pktcap ||
 			die "pktcapctl record did not start: $(cat "$READER_ERR")"

@@ -44,7 +44,7 @@ main() {
 	guest_info
 	local t0=$SECONDS
 	case $1 in
-	capture) capture_section capture pktcap tcpdump ;;
+	capture) capture_section capture pktcap tcpdump ${BENCH_CAP_EXTRA-pktcap-w4096} ;;
 	encryption) capture_section encryption pktcap pktcap-sealed ;;
 	metering) metering_section ;;
 	export) export_section ;;

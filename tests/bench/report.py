@@ -141,14 +141,19 @@ def capture_section(d, name, ours, peer, goal_ratio, goal_text):
     rows = [r for r in rows if r.get("section") == name]
     if not rows:
         return None
-    full = {v: rows_of(rows, kind="full", variant=v) for v in ("none", ours, peer)}
+    variants = []
+    for r in rows_of(rows, kind="full"):
+        if r["variant"] not in variants:
+            variants.append(r["variant"])
+    extra = [v for v in variants if v not in ("none", ours, peer)]
+    full = {v: rows_of(rows, kind="full", variant=v) for v in ["none", ours, peer] + extra}
     first = full[ours][0] if full[ours] else {}
     buf, snap, count = first.get("buf_kb", "?"), first.get("snaplen", "?"), first.get("sent", "?")
     s = []
 
     zr = {}
     body = []
-    for v in (ours, peer):
+    for v in [ours, peer] + extra:
         rate, gen, zs = zero_drop(rows, v)
         zr[v] = (rate, gen)
         per = ", ".join(fmt(num(z["rate"])) + (" (gen.)" if z["bound"] == "generator" else
@@ -172,22 +177,25 @@ def capture_section(d, name, ours, peer, goal_ratio, goal_text):
              f"ratios: **{fmt(ratio, 2)}**.")
 
     # costs
-    rx = {v: per_rep(rows, v, rx_cost) for v in (ours, peer)}
-    kern = {v: per_rep(rows, v, stat_cost("kern")) for v in (ours, peer)}
-    allc = {v: per_rep(rows, v, stat_cost("busy")) for v in (ours, peer)}
-    rd = {v: per_rep(rows, v, reader_cost("busy1")) for v in (ours, peer)}
-    rdk = {v: per_rep(rows, v, reader_cost("kern1")) for v in (ours, peer)}
+    vs = [ours, peer] + extra
+    rx = {v: per_rep(rows, v, rx_cost) for v in vs}
+    cpu0 = {v: per_rep(rows, v, stat_cost("busy0")) for v in vs}
+    kern = {v: per_rep(rows, v, stat_cost("kern")) for v in vs}
+    allc = {v: per_rep(rows, v, stat_cost("busy")) for v in vs}
+    rd = {v: per_rep(rows, v, reader_cost("busy1")) for v in vs}
+    rdk = {v: per_rep(rows, v, reader_cost("kern1")) for v in vs}
     body = []
-    for v in ("none", ours, peer):
+    for v in ["none"] + vs:
         rs = full[v]
         pps = med([num(r["pps"]) for r in rs])
         if v == "none":
-            body.append([v, fmt(pps), "—", "—", "—", "—", "—", "—", "—"])
+            body.append([v, fmt(pps), "—", "—", "—", "—", "—", "—", "—", "—"])
             continue
         drops = med([100.0 * num(r["dropped"]) / num(r["sent"]) for r in rs])
         cap = med([num(r["captured"]) for r in rs])
         body.append([v, fmt(pps), fmt(cap), fmt(drops, 2) + " %",
-                     fmt(med(list(rx[v].values())), 1), fmt(med(list(kern[v].values())), 1),
+                     fmt(med(list(rx[v].values())), 1), fmt(med(list(cpu0[v].values())), 1),
+                     fmt(med(list(kern[v].values())), 1),
                      fmt(med(list(allc[v].values())), 1), fmt(med(list(rd[v].values())), 1),
                      fmt(med(list(rdk[v].values())), 1)])
     s.append(f"\n**Full generator speed**, {count} packets, equal buffers of {buf} KiB "
@@ -196,22 +204,28 @@ def capture_section(d, name, ours, peer, goal_ratio, goal_text):
              "60-byte frames are captured whole), readers pinned to CPU 1 writing to /dev/null. "
              "Costs in µs of guest CPU per packet, medians of per-repetition differences "
              "against the no-capture run of the same repetition:\n")
-    s.append(table(["variant", "pps", "captured", "dropped", "receive path (CPU 0) over none",
+    s.append(table(["variant", "pps", "captured", "dropped", "receive path (CPU 0, 1/pps) over none",
+                    "CPU 0 ticks over none",
                     "kernel CPU (sys+irq+softirq, both CPUs) over none",
                     "all CPU over none", "reader CPU 1 per captured pkt",
                     "of which kernel"], body))
     r_rx, n_rx = ratio_of(rx[ours], rx[peer])
     r_k, n_k = ratio_of(kern[ours], kern[peer])
     r_rd, _ = ratio_of(rd[ours], rd[peer])
+    r_c0, _ = ratio_of(cpu0[ours], cpu0[peer])
     s.append(f"\nCost ratios {peer} / {ours} (median of {n_rx} per-repetition ratios; "
-             f"> 1: {ours} is cheaper): receive path **{fmt(r_rx, 2)}**, kernel CPU "
-             f"**{fmt(r_k, 2)}**, reader **{fmt(r_rd, 2)}**.")
+             f"> 1: {ours} is cheaper): receive path from 1/pps **{fmt(r_rx, 2)}**, CPU 0 "
+             f"ticks **{fmt(r_c0, 2)}**, kernel CPU **{fmt(r_k, 2)}**, reader **{fmt(r_rd, 2)}**.")
     s.append("\nHow to read it: pktgen's thread on CPU 0 also runs the veth receive path "
              "and the capture hooks (softirq at its local_bh_enable), so CPU 0 is 100 % busy "
              "and 1/pps is its time per packet; \"receive path over none\" is therefore the "
              "capture's in-kernel cost per packet on the receiving CPU, the most precise figure "
-             "here. The /proc/stat figures cover both CPUs from pktgen's start to 1.5 s after "
-             "its end (the readers have drained), with 10 ms ticks.")
+             "here when the host is quiet. The /proc/stat figures cover pktgen's start to 1.5 s "
+             "after its end (the readers have drained), in 10 ms ticks. Under a loaded host "
+             "the two disagree: a descheduled vCPU loses wall time (1/pps grows) but also "
+             "loses timer ticks (each tick is counted only when the vCPU runs), so tick counts "
+             "approximate the host CPU time the guest really used and are the steadier cost "
+             "figure then; compare both.")
     if both_gen:
         s.append(f"\nBoth variants keep up with the generator at its full speed (no drop): "
                  f"≥ {fmt(zr[ours][0])} and ≥ {fmt(zr[peer][0])} pps, generator-bound. Each "
@@ -464,9 +478,11 @@ def main():
     parts.append("## Goals\n")
     parts.append(table(["section", "goal status"], summary) + "\n")
     parts += body
-    limits = os.path.join(os.path.dirname(os.path.abspath(__file__)), "LIMITS.md")
-    if os.path.exists(limits):
-        parts.append(open(limits).read())
+    here = os.path.dirname(os.path.abspath(__file__))
+    for extra in ("FINDINGS.md", "LIMITS.md"):
+        path = os.path.join(here, extra)
+        if os.path.exists(path):
+            parts.append(open(path).read())
     with open(out, "w") as f:
         f.write("\n".join(parts).rstrip() + "\n")
 
