@@ -97,12 +97,18 @@ slab_of() {
 	echo "$(<"$d/object_size"),$(<"$d/slab_size"),$(<"$d/objs_per_slab"),$(<"$d/order")"
 }
 
-# timed VARIANT DEV FLOWS REP: the timed run; emits kind=meter.
+# timed VARIANT DEV FLOWS REP: the timed run; emits kind=meter with pktgen's
+# rate and the /proc/stat ticks of the run (cpu_delta: CPU 0, CPU 1, all).
 timed() {
-	local -a r
+	local c0 c1
+	local -a r c
 	pg_dev "$2"
+	c0=$(cpu_ticks)
 	read -r -a r <<<"$(pg_run "$2" "$METER_COUNT" 0)"
-	emit "section=metering kind=meter variant=$1 flows=$3 rep=$4 pps=${r[0]} sent=${r[1]}"
+	c1=$(cpu_ticks)
+	read -r -a c <<<"$(cpu_delta "$c0" "$c1")"
+	emit "section=metering kind=meter variant=$1 flows=$3 rep=$4 pps=${r[0]} sent=${r[1]}" \
+		"busy0=${c[0]} kern0=${c[1]} busy1=${c[3]} busy=${c[6]}"
 }
 
 # warm VARIANT DEV FLOWS: fill the table with FLOWS flows; emits kind=create
