@@ -73,7 +73,7 @@ DENIED_COMMANDS=(
 	"flow-meter disable"
 	"flows"
 )
-ALLOWED_COMMANDS=("backends" "status" "metrics" "-j status")
+ALLOWED_COMMANDS=("backends" "status" "metrics")
 
 for who in nobody root-without-net-caps; do
 	case $who in
