@@ -334,6 +334,9 @@ int pktcap_meter_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	/* A dump that spans a disable and enable is marked interrupted. */
 	cb->seq = m->seed;
 	for (b = cb->args[0]; b < m->nr_buckets; b++) {
+		/* Up to 16M buckets; only pn->lock (a mutex) is held here. */
+		if (!(b & 1023))
+			cond_resched();
 		tail = skb_tail_pointer(skb);
 		empty = !skb->len;
 		err = dump_bucket(skb, cb, m, b, &df, cb->args[1], &done);
