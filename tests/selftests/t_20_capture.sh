@@ -200,7 +200,16 @@ n=$(pcap_tool port-only "$W/pipe.pcap" 5201 2>&1)
 eq "filter 'tcp port 5201': 40 packets, every one tcp/5201" 40 "$n"
 check "pktcapctl record -w - | tcpdump -r - reads it" \
 	bash -c "inB() { ip netns exec B \"\$@\"; }; cat '$W/pipe.pcap' | tcpdump -nr - | grep -c 5201"
-lines=$(inA true; { timeout 60 ip netns exec B "$P" record -w - -c 3 -i b0 icmp 2>/dev/null & inA ping -c 10 -i 0.2 -q 192.0.2.2 >/dev/null; wait; } | tcpdump -nr - 2>/dev/null | grep -c "ICMP echo")
+mkfifo "$W/fifo"
+tcpdump -nr - <"$W/fifo" >"$W/pipe.txt" 2>/dev/null &
+td=$!
+ip netns exec B "$P" record -w - -c 3 -i b0 icmp >"$W/fifo" 2>/dev/null &
+rec=$!
+wait_for reader_attached
+inA ping -c 5 -i 0.2 -q 192.0.2.2 >/dev/null
+stop_pid CONT $rec	# exits by itself at 3 packets
+stop_pid CONT $td	# exits at the end of its input
+lines=$(grep -c "ICMP echo" "$W/pipe.txt")
 eq "record -w - piped straight into tcpdump -r -: 3 packets" 3 "$lines"
 check "summary lines go to stderr, not into the pipe" \
 	grep -q "^40 packets captured$" "$W/pipe.err"
