@@ -558,7 +558,9 @@ enum pktcap_a_encryption {
  * @PKTCAP_A_VERIFY_VERSION: string
  * @PKTCAP_A_VERIFY_SRCVERSION: string
  * @PKTCAP_A_VERIFY_SIG_ENFORCE: u8, module.sig_enforce is in force
- * @PKTCAP_A_VERIFY_LOCKDOWN: string, the lockdown mode where readable
+ * @PKTCAP_A_VERIFY_LOCKDOWN: string, reserved: the kernel offers modules no
+ *	way to read the lockdown level without logging a denial, so
+ *	pktcapctl reads /sys/kernel/security/lockdown instead
  */
 enum pktcap_a_verify {
 	PKTCAP_A_VERIFY_UNSPEC,
