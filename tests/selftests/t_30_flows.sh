@@ -395,7 +395,12 @@ while True:
 	# seen every 5.1 s > idle 2 s
 	pg_flows 0 51 1000 10000 || { fail "pktgen setup"; return; }
 	pg_bg
-	sleep 3
+	# the stable flows must exist before the first dump (python starts slowly)
+	for i in $(seq 60); do
+		[ "$($PK -j flows -i st0 --proto udp | json 'len(d)')" = 1 ] && break
+		sleep 0.5
+	done
+	sleep 2
 	for i in 1 2 3 4 5; do
 		$PK -j flows >"$W/churn$i.json" || { fail "dump $i"; continue; }
 		out=$(fq "$W/churn$i.json" '[len(F), len(set(json.dumps([f.get(k) for k in ("ifindex","direction","vlan","l3_proto","src","dst","proto","sport","dport","dscp")]) for f in F)), len(sel(dev="st0", direction="in", proto=1, icmp_type=8)), len(sel(dev="st0", direction="out", proto=1, icmp_type=0)), len(sel(dev="st0", direction="in", proto=17, sport=7776, dport=7777))]')
