@@ -124,9 +124,12 @@ def reader_cost(field):
 
 
 def ratio_of(a, b):
-    """median over repetitions of b[rep] / a[rep] (peer over ours)."""
-    rs = [b[k] / a[k] for k in a if k in b and a[k] > 0]
-    return med(rs), len(rs)
+    """median(b) / median(a) over the repetitions (peer over ours). A ratio of
+    medians, not a median of ratios: costs near zero flip sign with noise."""
+    ma, mb = med(list(a.values())), med(list(b.values()))
+    if ma != ma or mb != mb or ma <= 0:
+        return float("nan"), min(len(a), len(b))
+    return mb / ma, min(len(a), len(b))
 
 
 def zero_drop(rows, variant):
@@ -213,7 +216,7 @@ def capture_section(d, name, ours, peer, goal_ratio, goal_text):
     r_k, n_k = ratio_of(kern[ours], kern[peer])
     r_rd, _ = ratio_of(rd[ours], rd[peer])
     r_c0, _ = ratio_of(cpu0[ours], cpu0[peer])
-    s.append(f"\nCost ratios {peer} / {ours} (median of {n_rx} per-repetition ratios; "
+    s.append(f"\nCost ratios {peer} / {ours} (ratio of the medians over {n_rx} repetitions; "
              f"> 1: {ours} is cheaper): receive path from 1/pps **{fmt(r_rx, 2)}**, CPU 0 "
              f"ticks **{fmt(r_c0, 2)}**, kernel CPU **{fmt(r_k, 2)}**, reader **{fmt(r_rd, 2)}**.")
     s.append("\nHow to read it: pktgen's thread on CPU 0 also runs the veth receive path "
