@@ -17,6 +17,8 @@ src=/usr/src/pktcap-$ver
 log=${PKTCAP_VM_OUTDIR:-/tmp}/in-guest-dkms
 mkdir -p "$log"
 n=0 failed=0
+# The guest's /dev is a bare devtmpfs; dkms needs /dev/fd for <(...).
+[[ -e /dev/fd ]] || ln -s /proc/self/fd /dev/fd
 # DKMS's make.log, copied out as it grows (the harness brings $log back).
 (while sleep 20; do cp "/var/lib/dkms/pktcap/$ver/build/make.log" "$log/dkms-make.log" 2>/dev/null; done) &
 copier=$!

@@ -15,6 +15,8 @@ ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 log=${PKTCAP_VM_OUTDIR:-/tmp}/in-guest-deb
 mkdir -p "$log"
 n=0 failed=0
+# The guest's /dev is a bare devtmpfs; dkms needs /dev/fd for <(...).
+[[ -e /dev/fd ]] || ln -s /proc/self/fd /dev/fd
 # DKMS's make.log, copied out as it grows (the harness brings $log back).
 (while sleep 20; do cp "/var/lib/dkms/pktcap/$ver/build/make.log" "$log/dkms-make.log" 2>/dev/null; done) &
 copier=$!
