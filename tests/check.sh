@@ -75,6 +75,9 @@ stage cli sh -c "tests/cli/check-completion.sh; tests/cli/check-manpage.sh"
 [ -x tests/capfile/check-readers.sh ] && stage capfile tests/capfile/check-readers.sh
 [ -x tests/netflow/check-decoders.sh ] && stage netflow tests/netflow/check-decoders.sh
 stage verify tests/verify/check-verify.sh
+# The guest suite's C helpers, built here: compiling inside the guest is
+# many times slower under TCG.
+make -s -C tests/selftests >"$R/selftests-build.log" 2>&1 || say "selftests helpers did not build (see $R/selftests-build.log)"
 # Signed and tampered module copies for the guest's t_50_verify.sh, made on
 # the host where hashing is fast (the guest sees the host's files).
 tests/verify/fixtures.sh >"$R/fixtures.log" 2>&1 || say "verify fixtures failed (see $R/fixtures.log)"
