@@ -13,6 +13,9 @@ LOOPS=${PKTCAP_START_STOP_LOOPS:-1000}
 LOOP_BUDGET=${PKTCAP_START_STOP_BUDGET:-60}
 trap 'kill $(jobs -p) 2>/dev/null; netns_cleanup A B D; rm -rf "$W"' EXIT
 [ -x "$H/capture_mmap" ] || make -s -C "$REPO/tests/selftests" >/dev/null
+# The module to load again after rmmod: a copy, since the host's tree may
+# be rebuilt meanwhile (it is the guest's root).
+cp "$KO" "$W/pktcap.ko"
 
 inA() { ip netns exec A "$@"; }
 inB() { ip netns exec B "$@"; }
@@ -40,7 +43,8 @@ stop_pid() {
 	fi
 	wait "$2"
 }
-dev_state() { inB "$P" -j status | json "[x['state'] for x in d['capture']['devices'] if x.get('ifname') == '$1'][0]"; }
+# dev_state IFINDEX: attached or detached, as STATUS reports the device
+dev_state() { inB "$P" -j status | json "[x['state'] for x in d['capture']['devices'] if x.get('ifindex') == $1][0]"; }
 dmesg_clean() { ! dmesg | grep -Eq 'WARNING:|BUG:|Oops|Call Trace'; }
 
 veth_pair A B
@@ -66,9 +70,11 @@ eq "two devices: 6 echo requests and 6 replies" 12 \
 
 # --- a device deleted during capture
 check "start on b0 and b1" inB "$P" start -i b0 -i b1
+b0_idx=$(inB cat /sys/class/net/b0/ifindex)
+b1_idx=$(inB cat /sys/class/net/b1/ifindex)
 inB ip link del b1
-eq "the deleted device shows as detached" detached "$(dev_state b1)"
-eq "the other device stays attached" attached "$(dev_state b0)"
+eq "the deleted device shows as detached" detached "$(dev_state "$b1_idx")"
+eq "the other device stays attached" attached "$(dev_state "$b0_idx")"
 seen0=$(inB "$P" -j metrics | json 'd["seen"]')
 inA ping -c 3 -i 0.1 -q 192.0.2.2 >/dev/null
 check "the session goes on capturing on b0" \
@@ -124,11 +130,12 @@ sleep 0.5
 check_fails "rmmod refused while /dev/pktcap is open" "in use" rmmod pktcap
 stop_pid TERM $holder 2>/dev/null
 check "rmmod succeeds once it is closed" rmmod pktcap
-check "insmod again" insmod "$KO"
+check "insmod again" insmod "$W/pktcap.ko"
 
 # --- start/stop in a loop
 t0=$(date +%s%N)
 bad=0
+grep -q '^pktcap ' /proc/modules || LOOPS=0
 for ((i = 0; i < LOOPS; i++)); do
 	inB "$P" start -i b0 -B 64 tcp port 80 || bad=$((bad + 1))
 	inB "$P" stop || bad=$((bad + 1))
