@@ -95,7 +95,8 @@ nfcapd_stop() {
 	wait "$1" 2>/dev/null
 	ls "$2"/nfcapd.2* >/dev/null 2>&1 || diag "$2: no nfcapd file: $(tail -3 "$2.log")"
 	TZ=UTC nfdump -r "$(ls "$2"/nfcapd.2* | head -1)" -o json -6 -N >"$2.json" 2>"$2.err"
-	$CHK flows "$2.json" ${3:-} >"$2.flows"
+	$CHK flows "$2.json" ${3:-} >"$2.flows" 2>"$2.flows.err" ||
+		diag "$2: nfdump output unreadable: $(tail -1 "$2.flows.err"); json: $(head -c 200 "$2.json" | tr '\n\t' '  '); stderr: $(head -2 "$2.err" | tr '\n' ' ')"
 }
 
 # capture NAME PORT...: export packets on B's loopback; sets TCPDUMP
