@@ -151,7 +151,8 @@ static int read_container(struct rd *r, const char *key, char close)
 	if (r->j)
 		(close == '}' ? pk_json_obj_open : pk_json_arr_open)(r->j, key);
 	else if (key || r->depth)
-		text_key(r, key), fputc('\n', r->out);
+		fprintf(r->out, "%*s%s%s\n", 2 * r->depth, "", key ? key : "-",
+			key ? ":" : "");
 	r->p++;
 	r->depth++;
 	for (skip_ws(r); *r->p != close; skip_ws(r)) {
