@@ -123,6 +123,15 @@ static const struct genl_multicast_group pktcap_mcgrps[] = {
 
 static struct genl_family pktcap_genl_family;
 
+/* The nest an operation cannot do without, named in the error. */
+static bool missing_nest(struct genl_info *info, int attr, const char *msg)
+{
+	if (!GENL_REQ_ATTR_CHECK(info, attr))
+		return false;
+	NL_SET_ERR_MSG_MOD(info->extack, msg);
+	return true;
+}
+
 static struct pktcap_net *info_pernet(struct genl_info *info)
 {
 	return pktcap_pernet(genl_info_net(info));
@@ -240,7 +249,7 @@ static int pktcap_nl_start(struct sk_buff *req, struct genl_info *info)
 	struct pktcap_net *pn = info_pernet(info);
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, PKTCAP_A_CAPTURE))
+	if (missing_nest(info, PKTCAP_A_CAPTURE, "missing capture nest"))
 		return -EINVAL;
 	err = nla_parse_nested(tb, PKTCAP_A_CAPTURE_MAX,
 			       info->attrs[PKTCAP_A_CAPTURE],
@@ -282,7 +291,7 @@ static int pktcap_nl_metrics(struct sk_buff *req, struct genl_info *info)
 
 static int pktcap_nl_flow_meter(struct sk_buff *req, struct genl_info *info)
 {
-	if (GENL_REQ_ATTR_CHECK(info, PKTCAP_A_FLOW_METER))
+	if (missing_nest(info, PKTCAP_A_FLOW_METER, "missing flow-meter nest"))
 		return -EINVAL;
 	return pktcap_meter_set(info_pernet(info), info->attrs[PKTCAP_A_FLOW_METER],
 				info->extack);
@@ -290,7 +299,7 @@ static int pktcap_nl_flow_meter(struct sk_buff *req, struct genl_info *info)
 
 static int pktcap_nl_export(struct sk_buff *req, struct genl_info *info)
 {
-	if (GENL_REQ_ATTR_CHECK(info, PKTCAP_A_EXPORT))
+	if (missing_nest(info, PKTCAP_A_EXPORT, "missing export nest"))
 		return -EINVAL;
 	return pktcap_export_set(info_pernet(info), info->attrs[PKTCAP_A_EXPORT],
 				 info->snd_portid, info->extack);
@@ -301,7 +310,7 @@ static int pktcap_nl_encryption(struct sk_buff *req, struct genl_info *info)
 	struct nlattr *tb[PKTCAP_A_ENCRYPTION_MAX + 1];
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, PKTCAP_A_ENCRYPTION))
+	if (missing_nest(info, PKTCAP_A_ENCRYPTION, "missing encryption nest"))
 		return -EINVAL;
 	err = nla_parse_nested(tb, PKTCAP_A_ENCRYPTION_MAX,
 			       info->attrs[PKTCAP_A_ENCRYPTION],
