@@ -27,6 +27,9 @@ export_setup() {
 	no_ipv6 d0
 	ip link set d0 up
 	iptables -t raw -A PREROUTING -i d0 -j DROP
+	# nfcapd -B asks for 8 MiB; without this the kernel caps it at rmem_max
+	# (208 KiB), and under TCG nfcapd then loses datagrams, not the exporter.
+	sysctl -qw net.core.rmem_max=16777216
 	pg_attach 0 d0
 	pg_set d0 "xmit_mode netif_receive" "pkt_size 60" "src_min 198.18.1.1" \
 		"src_max 198.18.1.1" "udp_src_min 1000" "udp_src_max 2000" \
@@ -67,8 +70,14 @@ nfdump_stat() {
 	nfdump -R "$1" -I 2>/dev/null | awk -F': *' -v l="$2" '$1 == l { print $2 + 0; exit }'
 }
 
+# udp_rcvbuf_errors: datagrams UDP sockets dropped for a full receive buffer.
+udp_rcvbuf_errors() {
+	awk '$1 == "Udp:" { if (!h) { for (i = 2; i <= NF; i++) c[$i] = i; h = 1 }
+		else { print $c["RcvbufErrors"]; exit } }' /proc/net/snmp
+}
+
 export_run() {
-	local v=$1 rep=$2 dir st pf ncpid pgpid t peak=0 prev now i rate
+	local v=$1 rep=$2 dir st pf ncpid pgpid t peak=0 prev now i rate u0 u1
 	local -a k0 k1 s r
 	dir=$BENCH_TMP/nf-$v-$rep
 	st=$BENCH_TMP/exporter-$v-$rep.json
@@ -81,6 +90,7 @@ export_run() {
 	"$PKTCAPCTL" export enable -c 127.0.0.1:$EXPORT_PORT --version "$v" \
 		--state-file "$st" --pidfile "$pf" >/dev/null
 	read -r -a k0 <<<"$(metrics "${KM[@]}")"
+	u0=$(udp_rcvbuf_errors)
 	pg_run d0 "$EXPORT_COUNT" 0 >"$BENCH_TMP/pg.out" &
 	pgpid=$!
 	# Peak expiry rate: flows delivered per second between samples taken
@@ -104,6 +114,8 @@ export_run() {
 	sleep 1
 	read -r -a k1 <<<"$(metrics "${KM[@]}")"
 	"$PKTCAPCTL" export disable >/dev/null
+	sleep 1
+	u1=$(udp_rcvbuf_errors)
 	kill -TERM "$ncpid" 2>/dev/null || true
 	wait_for 20 eval "! kill -0 $ncpid 2>/dev/null" || true
 	read -r -a s <<<"$(state_of "$st" batches lost_batches overruns flows records send_errors)"
@@ -114,7 +126,8 @@ export_run() {
 		"peak_expiry_per_s=$peak exp_batches=${s[0]} exp_gaps=${s[1]}" \
 		"exp_overruns=${s[2]} exp_flows=${s[3]} exp_records=${s[4]} exp_send_errors=${s[5]}" \
 		"collector_flows=$(nfdump_stat "$dir" Flows || echo 0)" \
-		"collector_seq_failures=$(nfdump_stat "$dir" "Sequence failures" || echo 0)"
+		"collector_seq_failures=$(nfdump_stat "$dir" "Sequence failures" || echo 0)" \
+		"udp_rcvbuf_errors=$((u1 - u0))"
 	rm -rf "$dir"
 }
 
