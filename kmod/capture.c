@@ -389,9 +389,6 @@ int pktcap_encryption_set(struct pktcap_net *pn, struct nlattr **tb,
 		pktcap_seal_key_clear(&pn->seal_key);
 	}
 	mutex_unlock(&pn->lock);
-	/* The request is ours to consume: leave no copy of the key in it. */
-	if (key)
-		memzero_explicit(nla_data(key), nla_len(key));
 	return err;
 }
 

@@ -113,8 +113,12 @@ static const struct nla_policy pktcap_enc_nest_policy[PKTCAP_A_ENCRYPTION_MAX + 
 	[PKTCAP_A_ENCRYPTION_KEY] = NLA_POLICY_EXACT_LEN(PKTCAP_KEY_LEN),
 };
 
+/*
+ * The nest is validated by the handler, not the core: a request the core
+ * rejected would never reach the code that wipes the key from it.
+ */
 static const struct nla_policy pktcap_encryption_policy[PKTCAP_A_MAX + 1] = {
-	[PKTCAP_A_ENCRYPTION] = NLA_POLICY_NESTED(pktcap_enc_nest_policy),
+	[PKTCAP_A_ENCRYPTION] = { .type = NLA_NESTED },
 };
 
 static const struct genl_multicast_group pktcap_mcgrps[] = {
@@ -122,15 +126,6 @@ static const struct genl_multicast_group pktcap_mcgrps[] = {
 };
 
 static struct genl_family pktcap_genl_family;
-
-/* The nest an operation cannot do without, named in the error. */
-static bool missing_nest(struct genl_info *info, int attr, const char *msg)
-{
-	if (!GENL_REQ_ATTR_CHECK(info, attr))
-		return false;
-	NL_SET_ERR_MSG_MOD(info->extack, msg);
-	return true;
-}
 
 static struct pktcap_net *info_pernet(struct genl_info *info)
 {
@@ -249,8 +244,10 @@ static int pktcap_nl_start(struct sk_buff *req, struct genl_info *info)
 	struct pktcap_net *pn = info_pernet(info);
 	int err;
 
-	if (missing_nest(info, PKTCAP_A_CAPTURE, "missing capture nest"))
+	if (GENL_REQ_ATTR_CHECK(info, PKTCAP_A_CAPTURE)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "missing capture nest");
 		return -EINVAL;
+	}
 	err = nla_parse_nested(tb, PKTCAP_A_CAPTURE_MAX,
 			       info->attrs[PKTCAP_A_CAPTURE],
 			       pktcap_capture_policy, info->extack);
@@ -291,33 +288,49 @@ static int pktcap_nl_metrics(struct sk_buff *req, struct genl_info *info)
 
 static int pktcap_nl_flow_meter(struct sk_buff *req, struct genl_info *info)
 {
-	if (missing_nest(info, PKTCAP_A_FLOW_METER, "missing flow-meter nest"))
+	if (GENL_REQ_ATTR_CHECK(info, PKTCAP_A_FLOW_METER)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "missing flow-meter nest");
 		return -EINVAL;
+	}
 	return pktcap_meter_set(info_pernet(info), info->attrs[PKTCAP_A_FLOW_METER],
 				info->extack);
 }
 
 static int pktcap_nl_export(struct sk_buff *req, struct genl_info *info)
 {
-	if (missing_nest(info, PKTCAP_A_EXPORT, "missing export nest"))
+	if (GENL_REQ_ATTR_CHECK(info, PKTCAP_A_EXPORT)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "missing export nest");
 		return -EINVAL;
+	}
 	return pktcap_export_set(info_pernet(info), info->attrs[PKTCAP_A_EXPORT],
 				 info->snd_portid, info->extack);
+}
+
+/* Leaves no copy of a key in the request, whatever the outcome. */
+static void wipe_key(struct nlattr *nest)
+{
+	struct nlattr *key = nla_find_nested(nest, PKTCAP_A_ENCRYPTION_KEY);
+
+	if (key)
+		memzero_explicit(nla_data(key), nla_len(key));
 }
 
 static int pktcap_nl_encryption(struct sk_buff *req, struct genl_info *info)
 {
 	struct nlattr *tb[PKTCAP_A_ENCRYPTION_MAX + 1];
+	struct nlattr *nest = info->attrs[PKTCAP_A_ENCRYPTION];
 	int err;
 
-	if (missing_nest(info, PKTCAP_A_ENCRYPTION, "missing encryption nest"))
+	if (GENL_REQ_ATTR_CHECK(info, PKTCAP_A_ENCRYPTION)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "missing encryption nest");
 		return -EINVAL;
-	err = nla_parse_nested(tb, PKTCAP_A_ENCRYPTION_MAX,
-			       info->attrs[PKTCAP_A_ENCRYPTION],
+	}
+	err = nla_parse_nested(tb, PKTCAP_A_ENCRYPTION_MAX, nest,
 			       pktcap_enc_nest_policy, info->extack);
-	if (err)
-		return err;
-	return pktcap_encryption_set(info_pernet(info), tb, info->extack);
+	if (!err)
+		err = pktcap_encryption_set(info_pernet(info), tb, info->extack);
+	wipe_key(nest);
+	return err;
 }
 
 static int pktcap_nl_verify(struct sk_buff *req, struct genl_info *info)

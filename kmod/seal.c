@@ -159,7 +159,7 @@ int pktcap_seal_record(struct pktcap_seal *s, const struct pktcap_rec_hdr *hdr,
 	memcpy(c->buf, hdr, ad);
 	err = copy_packet(skb, mac_off, c->buf + ad, cap);
 	if (err)
-		return err;
+		goto out;
 	next_nonce(c, out);
 	sg_init_one(&sg, c->buf, ad + cap + PKTCAP_GCM_TAG_LEN);
 	aead_request_set_callback(c->req, 0, NULL, NULL);
@@ -169,7 +169,8 @@ int pktcap_seal_record(struct pktcap_seal *s, const struct pktcap_rec_hdr *hdr,
 	if (!err)
 		memcpy(out + PKTCAP_GCM_NONCE_LEN, c->buf + ad,
 		       cap + PKTCAP_GCM_TAG_LEN);
-	/* Plaintext must not linger in the bounce buffer. */
+out:
+	/* Plaintext must not linger in the bounce buffer, whatever happened. */
 	memzero_explicit(c->buf + ad, cap);
 	return err;
 }
