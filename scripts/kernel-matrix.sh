@@ -17,7 +17,8 @@
 #   --no-docs      do not rewrite the table in docs/KERNELS.md
 #   --guest LIST   kernels whose guest suite runs (default "6.1 6.12")
 #
-# PKTCAP_MATRIX_SID=0 leaves sid out too (make check honours it).
+# PKTCAP_MATRIX_SID=0 leaves sid out too (make check honours it);
+# PKTCAP_MATRIX_OUT moves build/matrix elsewhere.
 #
 # Each kernel builds in its own copy of the tree (build/matrix/KVER/src:
 # what git tracks plus untracked files that are not ignored), so the
@@ -27,7 +28,7 @@ set -euo pipefail
 PROG=kernel-matrix
 cd "$(dirname "$(readlink -f "$0")")/.."
 REPO=$PWD
-OUT=$REPO/build/matrix
+OUT=${PKTCAP_MATRIX_OUT:-$REPO/build/matrix}
 FETCH=$REPO/scripts/fetch-kernel.sh
 DOC=$REPO/docs/KERNELS.md
 
@@ -41,7 +42,7 @@ while [[ $# -gt 0 ]]; do
 	--kernels) [[ $# -ge 2 ]] || { echo "$PROG: --kernels: missing list" >&2; exit 2; }; KERNELS=$2; shift ;;
 	--no-docs) DOCS=0 ;;
 	--guest) [[ $# -ge 2 ]] || { echo "$PROG: --guest: missing list" >&2; exit 2; }; GUEST=$2; shift ;;
-	-h | --help) sed -n '3,24s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h | --help) sed -n '3,25s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "$PROG: $1: unknown option (see --help)" >&2; exit 2 ;;
 	esac
 	shift
