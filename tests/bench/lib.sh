@@ -63,6 +63,14 @@ pg_run() {
 	fi
 	pg_ctrl start
 	res=$(cat "$PG/$dev")
+	# A start that returned before sending (seen once, under a loaded host)
+	# leaves the last command's "Result: OK: <cmd>": try once more.
+	if ! grep -q '^Result: OK: [0-9]' <<<"$res"; then
+		log "pktgen $dev: start returned without a result ($(grep -m1 Result <<<"$res")), retrying"
+		sleep 1
+		pg_ctrl start
+		res=$(cat "$PG/$dev")
+	fi
 	echo "$res" | awk '
 		/^Result: OK:/ { usec = $3; sub(/\(.*/, "", usec); sent = $5 }
 		/pps/ && /errors:/ { pps = $1; sub(/pps/, "", pps); err = $NF }
