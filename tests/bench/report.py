@@ -201,9 +201,10 @@ def capture_section(d, name, ours, peer, goal_ratio, goal_text):
                      fmt(med(list(kern[v].values())), 1),
                      fmt(med(list(allc[v].values())), 1), fmt(med(list(rd[v].values())), 1),
                      fmt(med(list(rdk[v].values())), 1)])
+    peer_buf = f"; tcpdump `-B {buf}`" if peer == "tcpdump" else ""
     s.append(f"\n**Full generator speed**, {count} packets, equal buffers of {buf} KiB "
              f"(pktcap `-B {buf}` is per CPU and all packets arrive on CPU 0, so one ring of "
-             f"{buf} KiB is used; tcpdump `-B {buf}`), snaplen {snap} for both (pktgen's "
+             f"{buf} KiB is used{peer_buf}), snaplen {snap} for all (pktgen's "
              "60-byte frames are captured whole), readers pinned to CPU 1 writing to /dev/null. "
              "Costs in µs of guest CPU per packet, medians of per-repetition differences "
              "against the no-capture run of the same repetition:\n")
@@ -485,8 +486,9 @@ def main():
              "rerun it. Every guest figure comes from one boot of the Debian 6.1 kernel "
              "under QEMU TCG per section, with the variants alternating in that boot "
              "(A B C A B C ...), at least 3 repetitions, and the medians reported. "
-             "Absolute guest rates are those of an emulated CPU and move ±10–20 % with "
-             "the host's load: only the ratios measured in one boot mean something. "
+             "Absolute guest rates are those of an emulated CPU and, on a loaded host, "
+             "swing by a factor of 2–5 between identical runs: only figures compared within "
+             "one boot mean something, and see \"What limits these measurements\" at the end. "
              "One section alone: `make bench BENCH=capture` (or metering, exporter, "
              "encryption; several separated by commas).",
              ""]
