@@ -421,6 +421,8 @@ static unsigned int expire_bucket(struct pktcap_meter *m, u32 b, u64 now,
 			break;
 	}
 	rcu_read_unlock();
+	if (!n)
+		return 0;
 
 	st = get_cpu_ptr(m->pn->meter_stats);
 	u64_stats_update_begin(&st->syncp);
@@ -452,29 +454,50 @@ static void drain_queues(struct pktcap_meter *m)
 }
 
 /*
- * Ends the flows that are due (all of them with @force), drains the
- * eviction queues and sends what was collected. Runs in the worker, or
- * when the meter stops after the worker was cancelled, never both.
+ * Ends the due flows of @count buckets from @first (wrapping), or of all
+ * of them with @force, drains the eviction queues and sends what was
+ * collected. Runs in the worker, or when the meter stops after the worker
+ * was cancelled, never both.
  */
-void pktcap_meter_expire(struct pktcap_meter *m, bool force)
+static void expire_range(struct pktcap_meter *m, u32 first, u32 count,
+			 bool force)
 {
 	struct pktcap_flow_snap out[4];
 	u64 now = ktime_get_real_ns();
 	unsigned int n, i;
-	u32 b;
+	u32 k, b;
 
 	drain_queues(m);
-	for (b = 0; b < m->nr_buckets; b++) {
+	for (k = 0; k < count; k++) {
+		b = (first + k) & (m->nr_buckets - 1);
 		do {
 			n = expire_bucket(m, b, now, force, out, ARRAY_SIZE(out));
 			for (i = 0; i < n; i++)
 				pktcap_export_flow(m, &out[i]);
 		} while (n == ARRAY_SIZE(out));
-		if (!(b & 255))
+		if (!(k & 255))
 			cond_resched();
 	}
 	drain_queues(m);
 	pktcap_export_flush(m);
+}
+
+void pktcap_meter_expire(struct pktcap_meter *m, bool force)
+{
+	expire_range(m, 0, m->nr_buckets, force);
+}
+
+/*
+ * Seconds the worker takes to visit the whole table: a slice per tick
+ * keeps the cost of an idle table of millions of buckets small, while a
+ * flow still ends at most half its inactive timeout (and no more than
+ * PKTCAP_SCAN_MAX_PERIOD seconds) late.
+ */
+#define PKTCAP_SCAN_MAX_PERIOD	8
+
+static u32 scan_period(const struct pktcap_meter *m)
+{
+	return clamp_t(u32, m->cfg.inactive_timeout / 2, 1, PKTCAP_SCAN_MAX_PERIOD);
 }
 
 /* Flows and packets in the table now, for METRICS. */
@@ -506,7 +529,10 @@ static void meter_work(struct work_struct *w)
 	struct pktcap_meter *m = container_of(to_delayed_work(w),
 					      struct pktcap_meter, work);
 
-	pktcap_meter_expire(m, false);
+	u32 slice = DIV_ROUND_UP(m->nr_buckets, scan_period(m));
+
+	expire_range(m, m->scan_cursor, slice, false);
+	m->scan_cursor = (m->scan_cursor + slice) & (m->nr_buckets - 1);
 	if (!READ_ONCE(m->stopping))
 		mod_delayed_work(system_wq, &m->work, HZ);
 }

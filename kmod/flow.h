@@ -167,6 +167,7 @@ struct pktcap_meter_cfg {
  * @sample_ctr: per-CPU deterministic sampling counter
  * @evict_cursor: per-CPU bucket where the next eviction search starts
  * @work: expiry and delivery, every second or when a queue fills
+ * @scan_cursor: first bucket of the worker's next slice; worker only
  * @stopping: set before the final flush so nothing re-arms @work
  * @nr_hooks: entries in @hooks
  * @hooks: one per device
@@ -184,6 +185,7 @@ struct pktcap_meter {
 	u32 __percpu *sample_ctr;
 	u32 __percpu *evict_cursor;
 	struct delayed_work work;
+	u32 scan_cursor;
 	bool stopping;
 	unsigned int nr_hooks;
 	struct pktcap_hook hooks[];

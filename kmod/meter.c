@@ -442,11 +442,16 @@ static int put_u64s(struct sk_buff *skb, const int *types, const u64 *vals,
 }
 
 /*
- * The flow meter's counters, into the open PKTCAP_A_METRICS nest. Taken
- * under pn->lock and the export lock so that the conservation sum is
- * made of one moment's values as far as the queues are concerned.
+ * The flow meter's counters, into the open PKTCAP_A_METRICS nest.
+ *
+ * Packets in active flows need a walk of the whole table, taking every
+ * flow's lock: only callers with CAP_NET_ADMIN get it (METRICS itself is
+ * open to all), and it is done before the export lock is taken so the
+ * worker is not held up. At a quiet moment the walk and the counters read
+ * after it agree, which is all conservation needs.
  */
-int pktcap_meter_fill_metrics(struct pktcap_net *pn, struct sk_buff *skb)
+int pktcap_meter_fill_metrics(struct pktcap_net *pn, struct sk_buff *skb,
+			      bool walk)
 {
 	struct pktcap_export_state *x = &pn->export;
 	u64 active = 0, active_pkts = 0, pend = 0, pend_pkts = 0;
@@ -454,9 +459,12 @@ int pktcap_meter_fill_metrics(struct pktcap_net *pn, struct sk_buff *skb)
 	int err;
 
 	mutex_lock(&pn->lock);
+	if (pn->meter) {
+		active = atomic_read(&pn->meter->count);
+		if (walk)
+			pktcap_meter_active(pn->meter, &active, &active_pkts);
+	}
 	mutex_lock(&x->lock);
-	if (pn->meter)
-		pktcap_meter_active(pn->meter, &active, &active_pkts);
 	meter_pending(pn, &pend, &pend_pkts);
 	meter_totals(pn, &t);
 	{
@@ -481,7 +489,6 @@ int pktcap_meter_fill_metrics(struct pktcap_net *pn, struct sk_buff *skb)
 			PKTCAP_A_METRICS_PACKETS_DELIVERED,
 			PKTCAP_A_METRICS_FLOW_SAMPLED_OUT,
 			PKTCAP_A_METRICS_FLOW_ALLOC_FAILED,
-			PKTCAP_A_METRICS_FLOW_PACKETS_ACTIVE,
 			PKTCAP_A_METRICS_FLOW_PACKETS_PENDING,
 			PKTCAP_A_METRICS_FLOWS_PENDING,
 			PKTCAP_A_METRICS_BATCH_SEQ,
@@ -500,12 +507,15 @@ int pktcap_meter_fill_metrics(struct pktcap_net *pn, struct sk_buff *skb)
 			t.parse[PKTCAP_PARSE_BAD_HEADER],
 			t.parse[PKTCAP_PARSE_EXTHDR_LIMIT],
 			x->flows_delivered, x->packets_delivered,
-			t.sampled_out, t.alloc_failed, active_pkts, pend_pkts,
+			t.sampled_out, t.alloc_failed, pend_pkts,
 			pend, x->seq,
 		};
 
 		BUILD_BUG_ON(ARRAY_SIZE(types) != ARRAY_SIZE(vals));
 		err = put_u64s(skb, types, vals, ARRAY_SIZE(types));
+		if (!err && walk)
+			err = nla_put_u64_64bit(skb, PKTCAP_A_METRICS_FLOW_PACKETS_ACTIVE,
+						active_pkts, PKTCAP_A_METRICS_PAD);
 	}
 	mutex_unlock(&x->lock);
 	mutex_unlock(&pn->lock);

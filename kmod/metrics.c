@@ -75,7 +75,7 @@ static int put_one_cpu(struct sk_buff *skb, int cpu, const struct cap_totals *t)
 	return 0;
 }
 
-int pktcap_metrics_fill(struct pktcap_net *pn, struct sk_buff *skb)
+int pktcap_metrics_fill(struct pktcap_net *pn, struct sk_buff *skb, bool walk)
 {
 	struct cap_totals sum = {}, t;
 	struct nlattr *nest;
@@ -90,7 +90,7 @@ int pktcap_metrics_fill(struct pktcap_net *pn, struct sk_buff *skb)
 		if (put_one_cpu(skb, cpu, &t))
 			return -EMSGSIZE;
 	}
-	if (put_totals(skb, &sum) || pktcap_meter_fill_metrics(pn, skb))
+	if (put_totals(skb, &sum) || pktcap_meter_fill_metrics(pn, skb, walk))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;

@@ -278,7 +278,9 @@ static int pktcap_nl_metrics(struct sk_buff *req, struct genl_info *info)
 		nlmsg_free(skb);
 		return -EMSGSIZE;
 	}
-	err = pktcap_metrics_fill(pn, skb);
+	/* Walking the flow table is for those who may change it. */
+	err = pktcap_metrics_fill(pn, skb,
+				  netlink_ns_capable(req, pn->net->user_ns, CAP_NET_ADMIN));
 	if (err) {
 		nlmsg_free(skb);
 		return err;

@@ -173,7 +173,8 @@ int pktcap_meter_set(struct pktcap_net *pn, struct nlattr *nest,
 void pktcap_meter_shutdown(struct pktcap_net *pn);
 void pktcap_meter_device_gone(struct pktcap_net *pn, struct net_device *dev);
 int pktcap_meter_fill_status(struct pktcap_net *pn, struct sk_buff *skb);
-int pktcap_meter_fill_metrics(struct pktcap_net *pn, struct sk_buff *skb);
+int pktcap_meter_fill_metrics(struct pktcap_net *pn, struct sk_buff *skb,
+			      bool walk);
 int pktcap_meter_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int pktcap_meter_stats_init(struct pktcap_net *pn);
 void pktcap_meter_stats_free(struct pktcap_net *pn);
@@ -186,7 +187,7 @@ int pktcap_exporter_init(void);
 void pktcap_exporter_exit(void);
 
 /* metrics.c */
-int pktcap_metrics_fill(struct pktcap_net *pn, struct sk_buff *skb);
+int pktcap_metrics_fill(struct pktcap_net *pn, struct sk_buff *skb, bool walk);
 
 /* netlink.c */
 int pktcap_genl_init(void);
