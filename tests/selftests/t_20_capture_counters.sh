@@ -57,10 +57,21 @@ inC ip addr add 198.51.100.2/24 dev p1
 dst_mac=$(inC cat /sys/class/net/p1/address)
 
 # pktgen_send COUNT: exactly COUNT UDP packets from p0 to p1.
+# rem_device_all is carried out by pktgen's thread, asynchronously: on a
+# loaded host add_device can race it and the run then sends nothing, so
+# wait for the thread to drop the device and check what was sent.
 pktgen_send() {
-	local pg=/proc/net/pktgen
+	local pg=/proc/net/pktgen i
 	echo "rem_device_all" >$pg/kpktgend_0
+	for i in $(seq 100); do
+		[ -e $pg/p0 ] || break
+		sleep 0.1
+	done
 	echo "add_device p0" >$pg/kpktgend_0
+	for i in $(seq 100); do
+		[ -e $pg/p0 ] && break
+		sleep 0.1
+	done
 	echo "count $1" >$pg/p0
 	echo "clone_skb 0" >$pg/p0
 	echo "pkt_size 100" >$pg/p0
@@ -69,6 +80,7 @@ pktgen_send() {
 	echo "dst_mac $dst_mac" >$pg/p0
 	echo "start" >$pg/pgctrl
 	grep -q "Result: OK" $pg/p0 || cat $pg/p0 >&2
+	grep -q "pkts-sofar: $1 " $pg/p0 || { echo "# pktgen sent:" >&2; cat $pg/p0 >&2; }
 }
 
 if ! modprobe pktgen 2>/dev/null || [ ! -w /proc/net/pktgen/pgctrl ]; then
