@@ -334,10 +334,12 @@ static int ring_refill(const struct pktcap_reader *r, struct reader_ring *ring)
 /* Do the packet bytes, as the header locates them, lie inside the record? */
 static int rec_fields_ok(const struct pktcap_rec_hdr *h, uint32_t len)
 {
-	uint64_t bytes = h->cap_len;
+	uint64_t bytes;
 
+	/* Only rec_len and flags are known to be inside the area until now. */
 	if (len < REC_HDR_LEN || h->hdr_len < REC_HDR_LEN)
 		return 0;
+	bytes = h->cap_len;
 	if (h->flags & PKTCAP_REC_F_SEALED)
 		bytes += PKTCAP_GCM_TAG_LEN;
 	return (uint64_t)h->hdr_len + bytes <= len;
