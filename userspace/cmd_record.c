@@ -369,7 +369,10 @@ static int record(struct rec_state *s, const struct rec_opts *o)
 	bool sealed = false;
 	int rc;
 
-	rc = ensure_session(s, o);
+	/* Before START, so every packet of the recording is in the deltas. */
+	rc = snapshot(s, &s->before);
+	if (!rc)
+		rc = ensure_session(s, o);
 	if (!rc)
 		rc = open_reader(s);
 	if (!rc && (pktcap_reader_info(s->r)->flags & PKTCAP_INFO_F_SEALED)) {
@@ -378,8 +381,6 @@ static int record(struct rec_state *s, const struct rec_opts *o)
 	}
 	if (!rc && !sealed)
 		rc = open_file(s, o);
-	if (!rc)
-		rc = snapshot(s, &s->before);
 	if (!rc)
 		rc = sealed ? pk_record_sealed(s->nl, s->r, o->path, o->count,
 					       &stop, &s->written) : loop(s, o);
