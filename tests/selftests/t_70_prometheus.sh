@@ -87,8 +87,18 @@ eq "other paths answer 404" 404 "$(scrape /nope | head -1)"
 kill -TERM $srv
 wait $srv
 eq "the server exits 0 on SIGTERM" 0 $?
-check_fails "a busy port is a clear error" "9464|Address already in use" \
-	sh -c "ip netns exec pb /usr/bin/python3 -c 'import socket,time; s=socket.socket(); s.bind((\"127.0.0.1\",9464)); s.listen(); time.sleep(5)' & sleep 1; ip netns exec pb $P metrics --listen 127.0.0.1:9464"
+# A port someone else listens on: wait until they really do (Python starts
+# slowly under TCG), and never let a wrongly successful server hang here.
+ip netns exec pb /usr/bin/python3 -c 'import socket,time; s=socket.socket(); s.bind(("127.0.0.1",9464)); s.listen(); time.sleep(60)' &
+blocker=$!
+for i in $(seq 100); do
+	ip netns exec pb ss -Hltn "sport = :9464" | grep -q . && break
+	sleep 0.2
+done
+check_fails "a busy port is a clear error" "9464.*(in use|Address)" \
+	timeout 20 ip netns exec pb $P metrics --listen 127.0.0.1:9464
+kill $blocker 2>/dev/null
+wait $blocker 2>/dev/null
 
 ip netns exec pb $P stop >/dev/null
 ip netns exec pb $P flow-meter disable >/dev/null
