@@ -198,7 +198,16 @@ check "v9: every generated flow, with its packets and bytes" $CHK subset "$W/v9.
 read -r fp pl pa bl <<<"$(metrics flow_packets packets_lost flow_packets_active batches_lost)"
 got=$($CHK sum "$W/v9.flows" $T0)
 eq "v9: conservation: metered == collector + lost + active" "$((fp - fp0))" "$((got + pl - pl0 + pa))"
-eq "v9: exporter and kernel count the same lost batches" "$((bl - bl0))" "$(state v9 'd["lost_batches"]')"
+# The kernel also counts batches that expire after the exporter and the
+# test's listener left (neighbour discovery keeps making flows), so here
+# the exporter may see fewer losses, never more; the loss section below
+# checks equality where losses are made on purpose.
+lost_x=$(state v9 'd["lost_batches"]')
+if [ "$lost_x" -le "$((bl - bl0))" ] 2>/dev/null; then
+	ok "v9: the exporter counts no more lost batches than the kernel ($lost_x <= $((bl - bl0)))"
+else
+	fail "v9: lost batches, exporter <= kernel" "$lost_x > $((bl - bl0))"
+fi
 eq "v9: down collector: refused sends counted" "True True" \
 	"$(state v9 'str(d["collectors"][1]["send_errors"] > 0) + " " + str(d["collectors"][1]["refused"] > 0)')"
 eq "v9: every batch held the flows its BATCH_COUNT says" "0" "$(state v9 'd["count_mismatch"]')"
