@@ -89,14 +89,16 @@ wait $srv
 eq "the server exits 0 on SIGTERM" 0 $?
 # A port someone else listens on: wait until they really do (Python starts
 # slowly under TCG), and never let a wrongly successful server hang here.
-ip netns exec pb /usr/bin/python3 -c 'import socket,time; s=socket.socket(); s.bind(("127.0.0.1",9464)); s.listen(); time.sleep(60)' &
+# (9465: the scrapes above left 9464 in TIME_WAIT, which the blocker's
+# plain bind() would trip over.)
+ip netns exec pb /usr/bin/python3 -c 'import socket,time; s=socket.socket(); s.bind(("127.0.0.1",9465)); s.listen(); time.sleep(60)' &
 blocker=$!
 for i in $(seq 100); do
-	ip netns exec pb ss -Hltn "sport = :9464" | grep -q . && break
+	ip netns exec pb ss -Hltn "sport = :9465" | grep -q . && break
 	sleep 0.2
 done
-check_fails "a busy port is a clear error" "9464.*(in use|Address)" \
-	timeout 20 ip netns exec pb $P metrics --listen 127.0.0.1:9464
+check_fails "a busy port is a clear error" "9465.*(in use|Address)" \
+	timeout 20 ip netns exec pb $P metrics --listen 127.0.0.1:9465
 kill $blocker 2>/dev/null
 wait $blocker 2>/dev/null
 
