@@ -13,6 +13,7 @@
 
 #include "capture_opts.h"
 #include "prometheus.h"
+#include "exporter.h"
 #include "cmd.h"
 #include "err.h"
 #include "json.h"
@@ -97,6 +98,8 @@ static int print_json(const struct pk_ctx *ctx, const struct cap_metrics *m,
 	pk_json_arr_close(&j);
 	if (prev)
 		json_rates(&j, prev, m, secs);
+	/* The exporter's own counters (send errors, lost batches), if one ran. */
+	pk_exporter_metrics(NULL, &j, NULL);
 	pk_json_obj_close(&j);
 	if (pk_json_finish(&j)) {
 		pk_err("json", "internal error: unbalanced document");
@@ -298,8 +301,10 @@ static int run(const struct pk_ctx *ctx, int argc, char **argv)
 		rc = pk_prom_write(stdout, m) ? pk_err_errno("stdout", EIO, NULL) : 0;
 	else if (ctx->json)
 		rc = print_json(ctx, m, NULL, 0);
-	else
+	else {
 		print_text(&mo, m);
+		pk_exporter_metrics(NULL, NULL, stdout);
+	}
 	if (!rc && mo.watch)
 		rc = watch(ctx, &mo, nl, m);
 	free(m);
