@@ -69,6 +69,39 @@ eq() {
 
 diag() { echo "# $*"; }
 
+# wait_for CMD...: run CMD every 0.2 s until it succeeds, at most 30 s.
+wait_for() {
+	local i
+	for i in $(seq 150); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# stop_pid SIG PID: signal PID and reap it; its exit status. A process still
+# there after 30 s is described (state, signal masks, kernel stack) before
+# it is killed, so a hang says where it hung.
+stop_pid() {
+	local i
+	kill -"$1" "$2" 2>/dev/null
+	for i in $(seq 150); do
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.2
+	done
+	if kill -0 "$2" 2>/dev/null; then
+		diag "pid $2 ignored SIG$1 for 30 s, killing it"
+		grep -E '^(Name|State|SigBlk|SigIgn|SigCgt):' "/proc/$2/status" 2>/dev/null |
+			sed 's/^/#   /'
+		for i in /proc/"$2"/task/*; do
+			diag "  task ${i##*/} wchan $(cat "$i/wchan" 2>/dev/null)"
+			sed 's/^/#     /' "$i/stack" 2>/dev/null
+		done
+		kill -KILL "$2"
+	fi
+	wait "$2"
+}
+
 pktcap_load() {
 	grep -q '^pktcap ' /proc/modules || insmod "$KO"
 }

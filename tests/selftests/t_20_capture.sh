@@ -87,29 +87,7 @@ inB() { ip netns exec B "$@"; }
 inA() { ip netns exec A "$@"; }
 
 # wait_for COMMAND...: retry for up to 30 s.
-wait_for() {
-	local i
-	for i in $(seq 150); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2
-	done
-	return 1
-}
 
-# stop_pid SIG PID: signal PID and reap it, SIGKILL after 30 s; its status.
-stop_pid() {
-	local i
-	kill -"$1" "$2" 2>/dev/null
-	for i in $(seq 150); do
-		kill -0 "$2" 2>/dev/null || break
-		sleep 0.2
-	done
-	if kill -0 "$2" 2>/dev/null; then
-		diag "pid $2 ignored SIG$1 for 30 s, killing it"
-		kill -KILL "$2"
-	fi
-	wait "$2"
-}
 
 reader_attached() { inB "$P" -j status | json 'd["capture"]["reader"]' | grep -qx true; }
 tcpdump_listening() { grep -q "listening on" "$1"; }

@@ -21,29 +21,7 @@ d() { echo $(($(echo "$after" | json "d['$1']") - $(echo "$before" | json "d['$1
 has_reader() { ip netns exec "$1" "$P" -j status | json 'd["capture"]["reader"]' | grep -qx true; }
 metric() { inC "$P" -j metrics | json "d['$1']"; }
 
-wait_for() {
-	local i
-	for i in $(seq 150); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2
-	done
-	return 1
-}
 
-# stop_pid SIG PID: signal PID and reap it, SIGKILL after 30 s; its status.
-stop_pid() {
-	local i
-	kill -"$1" "$2" 2>/dev/null
-	for i in $(seq 150); do
-		kill -0 "$2" 2>/dev/null || break
-		sleep 0.2
-	done
-	if kill -0 "$2" 2>/dev/null; then
-		diag "pid $2 ignored SIG$1 for 30 s, killing it"
-		kill -KILL "$2"
-	fi
-	wait "$2"
-}
 
 # pktgen runs in the init namespace: p0 there, p1 in C. No IPv6 on either
 # end, so nothing but pktgen's packets crosses the link.

@@ -20,29 +20,7 @@ cp "$KO" "$W/pktcap.ko"
 inA() { ip netns exec A "$@"; }
 inB() { ip netns exec B "$@"; }
 has_reader() { ip netns exec "$1" "$P" -j status | json 'd["capture"]["reader"]' | grep -qx true; }
-wait_for() {
-	local i
-	for i in $(seq 150); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2
-	done
-	return 1
-}
 
-# stop_pid SIG PID: signal PID and reap it, SIGKILL after 30 s; its status.
-stop_pid() {
-	local i
-	kill -"$1" "$2" 2>/dev/null
-	for i in $(seq 150); do
-		kill -0 "$2" 2>/dev/null || break
-		sleep 0.2
-	done
-	if kill -0 "$2" 2>/dev/null; then
-		diag "pid $2 ignored SIG$1 for 30 s, killing it"
-		kill -KILL "$2"
-	fi
-	wait "$2"
-}
 # dev_state IFINDEX: attached or detached, as STATUS reports the device
 dev_state() { inB "$P" -j status | json "[x['state'] for x in d['capture']['devices'] if x.get('ifindex') == $1][0]"; }
 # A kernel WARN is "WARNING: CPU: ..."; pktgen prints "pktgen: WARNING: ..."
