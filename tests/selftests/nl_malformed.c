@@ -11,6 +11,10 @@
  *   nl_malformed start IFNAME  start a capture on IFNAME and leave it running
  *   nl_malformed stop          stop the capture session
  *
+ *   nl_malformed fuzz-unpriv N SEED
+ *                              the same, for a caller without CAP_NET_ADMIN:
+ *                              every privileged operation must be refused
+ *
  * Results are lines "ok - NAME" or "not ok - NAME: WHY" (plus "# ..."
  * notes), which t_01_netlink.sh turns into numbered TAP. The exit status is
  * 1 if any line was "not ok".
@@ -456,6 +460,80 @@ static void build_flows(struct msg *m)
 	nest = nest_start(m, PKTCAP_A_FLOW_FILTER);
 	put_u8(m, PKTCAP_A_FLOW_PROTO, 1);
 	nest_end(m, nest);
+}
+
+/* FLOW_METER with every setting it has. */
+static void build_meter_full(struct msg *m)
+{
+	size_t nest, dev;
+
+	pktcap_init(m, PKTCAP_CMD_FLOW_METER);
+	nest = nest_start(m, PKTCAP_A_FLOW_METER);
+	put_u8(m, PKTCAP_A_FLOW_METER_ENABLED, 1);
+	put_str(m, PKTCAP_A_FLOW_METER_BACKEND, "nf-ingress");
+	dev = nest_start(m, PKTCAP_A_FLOW_METER_DEVICE);
+	put_str(m, PKTCAP_A_DEVICE_IFNAME, "lo");
+	nest_end(m, dev);
+	put_u32(m, PKTCAP_A_FLOW_METER_MAX_FLOWS, 4096);
+	put_u32(m, PKTCAP_A_FLOW_METER_ACTIVE_TIMEOUT, 60);
+	put_u32(m, PKTCAP_A_FLOW_METER_INACTIVE_TIMEOUT, 2);
+	put_u32(m, PKTCAP_A_FLOW_METER_SAMPLING, 4);
+	put_u8(m, PKTCAP_A_FLOW_METER_SAMPLING_RANDOM, 1);
+	put_u8(m, PKTCAP_A_FLOW_METER_BIDIRECTIONAL, 1);
+	nest_end(m, nest);
+}
+
+static void build_export(struct msg *m, bool enable)
+{
+	size_t nest;
+
+	pktcap_init(m, PKTCAP_CMD_EXPORT);
+	nest = nest_start(m, PKTCAP_A_EXPORT);
+	put_u8(m, PKTCAP_A_EXPORT_ENABLED, enable);
+	if (enable) {
+		put_u32(m, PKTCAP_A_EXPORT_VERSION, 10);
+		put_str(m, PKTCAP_A_EXPORT_COLLECTOR, "127.0.0.1:4739");
+		put_str(m, PKTCAP_A_EXPORT_COLLECTOR, "[::1]:2055");
+		put_u32(m, PKTCAP_A_EXPORT_DOMAIN, 7);
+		put_u32(m, PKTCAP_A_EXPORT_MTU, 1400);
+		put_u32(m, PKTCAP_A_EXPORT_PID, getpid());
+		put_u32(m, PKTCAP_A_EXPORT_TEMPLATE_PACKETS, 20);
+		put_u32(m, PKTCAP_A_EXPORT_TEMPLATE_SECONDS, 60);
+	}
+	nest_end(m, nest);
+}
+
+static void build_export_on(struct msg *m)
+{
+	build_export(m, true);
+}
+
+static void build_export_off(struct msg *m)
+{
+	build_export(m, false);
+}
+
+static void build_encryption(struct msg *m, bool enable)
+{
+	static const unsigned char key[PKTCAP_KEY_LEN] = { 0x5a, 0x01, 0xfe };
+	size_t nest;
+
+	pktcap_init(m, PKTCAP_CMD_ENCRYPTION);
+	nest = nest_start(m, PKTCAP_A_ENCRYPTION);
+	put_u8(m, PKTCAP_A_ENCRYPTION_ENABLED, enable);
+	if (enable)
+		put_attr(m, PKTCAP_A_ENCRYPTION_KEY, key, sizeof(key));
+	nest_end(m, nest);
+}
+
+static void build_encryption_on(struct msg *m)
+{
+	build_encryption(m, true);
+}
+
+static void build_encryption_off(struct msg *m)
+{
+	build_encryption(m, false);
 }
 
 /* Sends a freshly built request; 0 or the -errno the kernel answered. */
@@ -966,9 +1044,97 @@ static void mutate_attr_len(struct msg *m)
 	memcpy(m->buf + off, &v, sizeof(v));
 }
 
+/* Where an attribute sits and which nest holds it (0: none). */
+struct attr_pos {
+	size_t off, parent;
+};
+
+#define ATTRS_MAX	64
+
+/* The attributes of m, top level and one nest deep, as far as they parse. */
+static size_t attr_walk(const struct msg *m, struct attr_pos *pos)
+{
+	size_t n = 0, top = NLMSG_HDRLEN + GENL_HDRLEN, off, in, end;
+	const struct nlattr *a, *b;
+
+	for (off = top; off + NLA_HDRLEN <= m->len && n < ATTRS_MAX;
+	     off += NLA_ALIGN(a->nla_len)) {
+		a = (const struct nlattr *)(m->buf + off);
+		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > m->len)
+			break;
+		pos[n++] = (struct attr_pos){ off, 0 };
+		if (!(a->nla_type & NLA_F_NESTED))
+			continue;
+		end = off + a->nla_len;
+		for (in = off + NLA_HDRLEN; in + NLA_HDRLEN <= end && n < ATTRS_MAX;
+		     in += NLA_ALIGN(b->nla_len)) {
+			b = (const struct nlattr *)(m->buf + in);
+			if (b->nla_len < NLA_HDRLEN || in + b->nla_len > end)
+				break;
+			pos[n++] = (struct attr_pos){ in, off };
+		}
+	}
+	return n;
+}
+
+/* Grows (delta > 0) or shrinks the nest at parent and the message. */
+static void fix_lengths(struct msg *m, size_t parent, long delta)
+{
+	if (parent)
+		((struct nlattr *)(m->buf + parent))->nla_len += delta;
+	m->len += delta;
+	m->nlh.nlmsg_len = m->len;
+}
+
+/* Extreme values, wrong types, missing and repeated attributes. */
+static void mutate_attr(struct msg *m)
+{
+	static const uint32_t extremes[] = {
+		0, 1, 2, 0x7f, 0xff, 0xffff, 0x10000, 0x7fffffff, 0x80000000,
+		0xfffffffe, 0xffffffff,
+	};
+	struct attr_pos pos[ATTRS_MAX];
+	size_t n = attr_walk(m, pos), len, alen;
+	struct nlattr *a;
+	uint32_t v;
+
+	if (!n)
+		return;
+	n = rnd(n);
+	a = (struct nlattr *)(m->buf + pos[n].off);
+	alen = NLA_ALIGN(a->nla_len);
+	switch (rnd(4)) {
+	case 0:	/* an extreme value in the first four payload bytes */
+		if (a->nla_len < NLA_HDRLEN + sizeof(v))
+			break;
+		v = rnd(4) ? extremes[rnd(sizeof(extremes) / sizeof(extremes[0]))] :
+			     (rnd(0), rng_state);
+		memcpy(m->buf + pos[n].off + NLA_HDRLEN, &v, sizeof(v));
+		break;
+	case 1:	/* another type, perhaps with the nested flag flipped */
+		a->nla_type = (a->nla_type & NLA_F_NESTED) | rnd(PKTCAP_A_MAX + 4);
+		if (!rnd(4))
+			a->nla_type ^= NLA_F_NESTED;
+		break;
+	case 2:	/* missing */
+		len = m->len - pos[n].off - alen;
+		memmove(m->buf + pos[n].off, m->buf + pos[n].off + alen, len);
+		fix_lengths(m, pos[n].parent, -(long)alen);
+		break;
+	default: /* twice */
+		if (m->len + alen > MSG_MAX)
+			break;
+		len = m->len - pos[n].off;
+		memmove(m->buf + pos[n].off + alen, m->buf + pos[n].off, len);
+		fix_lengths(m, pos[n].parent, alen);
+		break;
+	}
+}
+
 static void mutate_one(struct msg *m)
 {
-	switch (rnd(8)) {
+	switch (rnd(12)) {
+	case 8: case 9: case 10: case 11: mutate_attr(m); break;
 	case 0: mutate_byte(m, true); break;
 	case 1: mutate_byte(m, false); break;
 	case 2: mutate_attr_len(m); break;
@@ -993,11 +1159,36 @@ static void (*const fuzz_bases[])(struct msg *m) = {
 	build_start, build_start_named, build_stop, build_status,
 	build_backends, build_metrics, build_meter_on, build_meter_off,
 	build_flows, build_verify, case_filter_bad_jump, case_long_ifname,
+	build_meter_full, build_export_on, build_export_off,
+	build_encryption_on, build_encryption_off,
 };
 
 struct fuzz_stats {
-	unsigned int sent, acks, answers, errors_msg, errors_core, bad;
+	unsigned int sent, acks, answers, errors_msg, errors_core, refused, bad;
 };
+
+/* Set for fuzz-unpriv: the caller lacks CAP_NET_ADMIN. */
+static bool unprivileged;
+
+static bool admin_op(uint8_t cmd)
+{
+	return op_known[cmd] &&
+	       (op_flags[cmd] & (GENL_ADMIN_PERM | GENL_UNS_ADMIN_PERM));
+}
+
+/*
+ * The command pktcap's handlers saw, or -1: the message was too short to
+ * carry one, or was no request (without NLM_F_REQUEST the netlink core
+ * acknowledges a message without passing it on).
+ */
+static int sent_cmd(const struct msg *m)
+{
+	if (m->len < NLMSG_HDRLEN + GENL_HDRLEN ||
+	    m->nlh.nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN) ||
+	    !(m->nlh.nlmsg_flags & NLM_F_REQUEST))
+		return -1;
+	return ((const struct genlmsghdr *)(m->buf + NLMSG_HDRLEN))->cmd;
+}
 
 /* May the core answer this request with an error and no message? Only
  * where pktcap's policies and handlers are never reached: a genetlink
@@ -1040,6 +1231,14 @@ static void fuzz_judge(const struct nlmsghdr *nlh, const struct msg *sent,
 	const struct nlmsgerr *e = NLMSG_DATA(nlh);
 	struct extack x;
 
+	int cmd = sent_cmd(sent);
+
+	if (unprivileged && cmd >= 0 && admin_op(cmd) &&
+	    (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == family_id ||
+	     (nlh->nlmsg_type == NLMSG_ERROR && !e->error))) {
+		fuzz_bad(st, sent, "a privileged operation succeeded without CAP_NET_ADMIN", 0);
+		return;
+	}
 	if (nlh->nlmsg_type == NLMSG_DONE) {
 		st->answers++;
 		return;
@@ -1060,6 +1259,8 @@ static void fuzz_judge(const struct nlmsghdr *nlh, const struct msg *sent,
 	extack_parse(nlh, err_tlv_offset(nlh), &x);
 	if (explained(&x))
 		st->errors_msg++;
+	else if (unprivileged && e->error == -EPERM && cmd >= 0 && admin_op(cmd))
+		st->refused++;
 	else if (core_error(&e->msg, e->error))
 		st->errors_core++;
 	else
@@ -1104,6 +1305,8 @@ static void fuzz_reset(int fd)
 {
 	request(fd, build_stop, NULL);
 	request(fd, build_meter_off, NULL);
+	request(fd, build_export_off, NULL);
+	request(fd, build_encryption_off, NULL);
 }
 
 static int fuzz_one(int fd, struct fuzz_stats *st)
@@ -1141,9 +1344,12 @@ static int run_fuzz(int fd, unsigned int count, uint32_t seed)
 		err = fuzz_one(fd, &st);
 	}
 	fuzz_reset(fd);
-	printf("# fuzz: seed %u: %u sent, %u acks, %u answers, %u explained errors, %u core errors without a message\n",
-	       seed, st.sent, st.acks, st.answers, st.errors_msg, st.errors_core);
-	result(!err && !st.bad && st.sent == count, "random mutations: every reply an answer or an explained error",
+	printf("# fuzz%s: seed %u: %u sent, %u acks, %u answers, %u explained errors, %u core errors without a message, %u refused with EPERM\n",
+	       unprivileged ? " (unprivileged)" : "", seed, st.sent, st.acks,
+	       st.answers, st.errors_msg, st.errors_core, st.refused);
+	result(!err && !st.bad && st.sent == count,
+	       unprivileged ? "random mutations without CAP_NET_ADMIN: every privileged operation refused, every other reply an answer or an explained error" :
+			      "random mutations: every reply an answer or an explained error",
 	       "%u messages, %u bad, seed %u", st.sent, st.bad, seed);
 	result(status_answers(fd), "STATUS answers after the mutations", NULL);
 	return failures ? 1 : 0;
@@ -1182,7 +1388,7 @@ static int run_start(int fd, const char *ifname)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: nl_malformed family|cases|perms|stop|start IFNAME|fuzz N SEED\n");
+	fprintf(stderr, "usage: nl_malformed family|cases|perms|stop|start IFNAME|fuzz N SEED|fuzz-unpriv N SEED\n");
 	return 2;
 }
 
@@ -1212,5 +1418,19 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "fuzz") && argc == 4)
 		return run_fuzz(fd, strtoul(argv[2], NULL, 0),
 				strtoul(argv[3], NULL, 0));
+	if (!strcmp(argv[1], "fuzz-unpriv") && argc == 4) {
+		/* A STOP that is not refused means the caller is privileged
+		 * and the run would prove nothing.
+		 */
+		err = request(fd, build_stop, NULL);
+		if (err != -EPERM) {
+			printf("not ok - fuzz-unpriv runs without CAP_NET_ADMIN: STOP gave %s\n",
+			       errname(err));
+			return 1;
+		}
+		unprivileged = true;
+		return run_fuzz(fd, strtoul(argv[2], NULL, 0),
+				strtoul(argv[3], NULL, 0));
+	}
 	return usage();
 }

@@ -5,7 +5,10 @@
 # nl_malformed (a raw netlink socket, no libnl) sends one malformed request
 # per case and expects an error reply carrying an extack message, with
 # STATUS still answering afterwards; then a bounded random mutation loop of
-# valid requests. The guest harness fails the run on any WARN/oops in dmesg.
+# valid requests of every operation (bytes, lengths, types, extreme values,
+# missing and repeated attributes), as root and again as user nobody, for
+# whom every privileged operation must be refused. The guest harness fails
+# the run on any WARN/oops in dmesg.
 . "$(dirname "$0")/lib.sh"
 
 NL_MALFORMED=$REPO/tests/selftests/build/nl_malformed
@@ -51,6 +54,9 @@ fi
 tap_from "" "$NL_MALFORMED" cases
 diag "random mutations: $FUZZ_COUNT messages, seed $FUZZ_SEED (PKTCAP_NL_FUZZ_SEED to replay)"
 tap_from "" "$NL_MALFORMED" fuzz "$FUZZ_COUNT" "$FUZZ_SEED"
+diag "random mutations without CAP_NET_ADMIN (user nobody): $FUZZ_COUNT messages, seed $((FUZZ_SEED + 1))"
+tap_from "" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+	--bounding-set=-all "$NL_MALFORMED" fuzz-unpriv "$FUZZ_COUNT" "$((FUZZ_SEED + 1))"
 check "module still loaded and answering after the fuzzing" "$PKTCAPCTL" status
 
 # A FLOWS dump walks every bucket of the flow table, and the table has as
