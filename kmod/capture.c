@@ -33,6 +33,10 @@
  * @wake_timer: bounds the latency of wakeups below @wakeup_records
  * @wake_armed: 1 while @wake_timer is pending; lets the packet path arm it
  *	with one cache-line read in the common case
+ * @wake_seq: counts wakeup events (wakeup_records reached on a ring, or
+ *	@wake_timer expired); poll() reports EPOLLIN to a reader only for an
+ *	event it has not seen, so a reader that drained its rings sleeps
+ *	until the next batch instead of taking records one by one
  * @rcu: frees the session after readers of pktcap_net.session are done
  * @nr_hooks: entries in @hooks
  * @hooks: one per device
@@ -51,6 +55,7 @@ struct pktcap_session {
 	struct pktcap_seal *seal;
 	struct timer_list wake_timer;
 	atomic_t wake_armed;
+	atomic_t wake_seq;
 	struct rcu_head rcu;
 	unsigned int nr_hooks;
 	struct pktcap_hook hooks[];
@@ -90,12 +95,21 @@ static void count(struct pktcap_cap_stats *st, u32 rec_len, bool filtered,
 	u64_stats_update_end(&st->syncp);
 }
 
+static void arm_wake_timer(struct pktcap_session *s)
+{
+	if (!atomic_read(&s->wake_armed) && !atomic_xchg(&s->wake_armed, 1))
+		mod_timer(&s->wake_timer,
+			  jiffies + usecs_to_jiffies(s->wakeup_usec));
+}
+
 static void wake_reader(struct pktcap_session *s, bool now,
 			struct pktcap_cap_stats *st)
 {
 	struct pktcap_net *pn = s->pn;
 
 	if (now) {
+		atomic_inc(&s->wake_seq);
+		/* Full barrier: the poller sees wake_seq or is woken. */
 		if (wq_has_sleeper(&pn->wq)) {
 			wake_up_interruptible_poll(&pn->wq, EPOLLIN | EPOLLRDNORM);
 			u64_stats_update_begin(&st->syncp);
@@ -104,9 +118,7 @@ static void wake_reader(struct pktcap_session *s, bool now,
 		}
 		return;
 	}
-	if (!atomic_read(&s->wake_armed) && !atomic_xchg(&s->wake_armed, 1))
-		mod_timer(&s->wake_timer,
-			  jiffies + usecs_to_jiffies(s->wakeup_usec));
+	arm_wake_timer(s);
 }
 
 static void pktcap_wake_timer(struct timer_list *t)
@@ -114,6 +126,7 @@ static void pktcap_wake_timer(struct timer_list *t)
 	struct pktcap_session *s = pktcap_timer_container(s, t, wake_timer);
 
 	atomic_set(&s->wake_armed, 0);
+	atomic_inc(&s->wake_seq);
 	if (wq_has_sleeper(&s->pn->wq))
 		wake_up_interruptible_poll(&s->pn->wq, EPOLLIN | EPOLLRDNORM);
 }
@@ -518,10 +531,39 @@ struct pktcap_rings *pktcap_capture_rings_get(struct pktcap_net *pn)
  * Under rcu_read_lock(): the session id of the running session (0 if
  * none) and whether any of its rings holds unread records.
  */
-u64 pktcap_capture_poll_state(struct pktcap_net *pn, bool *pending)
+/**
+ * pktcap_capture_poll_state - what poll() reports to one reader
+ * @pn: the reader's namespace
+ * @seen: the last wakeup event the reader was told of; updated
+ * @ready: set if records are pending and a wakeup event came since @seen
+ *
+ * Records pending without a new event arm the wake timer, so they are
+ * reported within wakeup_usec at the latest. Caller holds rcu_read_lock:
+ * session teardown waits a grace period before it shuts the timer down.
+ *
+ * Return: the running session's id, 0 if none.
+ */
+u64 pktcap_capture_poll_state(struct pktcap_net *pn, u32 *seen, bool *ready)
 {
 	struct pktcap_session *s = rcu_dereference(pn->session);
+	u32 seq;
 
-	*pending = s && pktcap_rings_pending(s->rings);
-	return s ? s->id : 0;
+	*ready = false;
+	if (!s)
+		return 0;
+	seq = atomic_read(&s->wake_seq);
+	/*
+	 * Pairs with the producer's commit (release) before its wake_seq
+	 * increment: records counted as pending here either belong to an
+	 * event already in seq or to one that will bump it after this read,
+	 * and wake the poller.
+	 */
+	smp_rmb();
+	if (pktcap_rings_pending(s->rings)) {
+		*ready = seq != READ_ONCE(*seen);
+		if (!*ready)
+			arm_wake_timer(s);
+	}
+	WRITE_ONCE(*seen, seq);
+	return s->id;
 }

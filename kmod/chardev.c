@@ -21,11 +21,13 @@
  * @net: the opener's namespace, referenced while open
  * @pn: its pktcap state
  * @session_id: the session whose rings were last mapped, 0 before any
+ * @wake_seen: the session's last wakeup event poll() reported
  */
 struct pktcap_file {
 	struct net *net;
 	struct pktcap_net *pn;
 	u64 session_id;
+	u32 wake_seen;
 };
 
 static int pktcap_open(struct inode *inode, struct file *file)
@@ -81,16 +83,16 @@ static __poll_t pktcap_poll(struct file *file, poll_table *wait)
 	struct pktcap_file *pf = file->private_data;
 	u64 mapped = READ_ONCE(pf->session_id);
 	__poll_t mask = 0;
-	bool pending;
+	bool ready;
 	u64 running;
 
 	poll_wait(file, &pf->pn->wq, wait);
 	rcu_read_lock();
-	running = pktcap_capture_poll_state(pf->pn, &pending);
+	running = pktcap_capture_poll_state(pf->pn, &pf->wake_seen, &ready);
 	rcu_read_unlock();
 	if (mapped && running != mapped)
 		mask |= EPOLLHUP;
-	else if (pending)
+	else if (ready)
 		mask |= EPOLLIN | EPOLLRDNORM;
 	return mask;
 }

@@ -159,7 +159,7 @@ int pktcap_capture_start(struct pktcap_net *pn, struct nlattr **tb,
 int pktcap_capture_stop(struct pktcap_net *pn, struct netlink_ext_ack *extack);
 int pktcap_capture_fill_status(struct pktcap_net *pn, struct sk_buff *skb);
 struct pktcap_rings *pktcap_capture_rings_get(struct pktcap_net *pn);
-u64 pktcap_capture_poll_state(struct pktcap_net *pn, bool *pending);
+u64 pktcap_capture_poll_state(struct pktcap_net *pn, u32 *seen, bool *ready);
 void pktcap_net_shutdown(struct pktcap_net *pn);
 int pktcap_encryption_set(struct pktcap_net *pn, struct nlattr **tb,
 			  struct netlink_ext_ack *extack);

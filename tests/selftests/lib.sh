@@ -102,6 +102,29 @@ stop_pid() {
 	wait "$2"
 }
 
+# tap_from NAME_PREFIX COMMAND...: turns the helper's "ok - X" / "not ok -
+# X: why" lines into numbered TAP; a helper that printed nothing is a failure.
+tap_from() {
+	local prefix=$1 line results=0 output rc
+	shift
+	# No process substitution: the guest's /dev has no /dev/fd.
+	output=$("$@" 2>&1)
+	rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) ok "$prefix${line#ok - }"; results=$((results + 1)) ;;
+		"not ok - "*)
+			line=${line#not ok - }
+			fail "$prefix${line%%: *}" "${line#*: }"
+			results=$((results + 1))
+			;;
+		*) echo "$line" ;;
+		esac
+	done <<<"$output"
+	[ "$results" -gt 0 ] || fail "$prefix${*#"$REPO/"}" "the helper printed no result (exit $rc)"
+	[ "$rc" -lt 128 ] || fail "$prefix${*#"$REPO/"}" "the helper died of signal $((rc - 128))"
+}
+
 pktcap_load() {
 	grep -q '^pktcap ' /proc/modules || insmod "$KO"
 }

@@ -15,29 +15,6 @@ NL_MALFORMED=$REPO/tests/selftests/build/nl_malformed
 FUZZ_COUNT=${PKTCAP_NL_FUZZ_COUNT:-2000}
 FUZZ_SEED=${PKTCAP_NL_FUZZ_SEED:-$(date +%s)}
 
-# tap_from NAME_PREFIX COMMAND...: turns the helper's "ok - X" / "not ok -
-# X: why" lines into numbered TAP; a helper that printed nothing is a failure.
-tap_from() {
-	local prefix=$1 line results=0 output rc
-	shift
-	# No process substitution: the guest's /dev has no /dev/fd.
-	output=$("$@" 2>&1)
-	rc=$?
-	while IFS= read -r line; do
-		case $line in
-		"ok - "*) ok "$prefix${line#ok - }"; results=$((results + 1)) ;;
-		"not ok - "*)
-			line=${line#not ok - }
-			fail "$prefix${line%%: *}" "${line#*: }"
-			results=$((results + 1))
-			;;
-		*) echo "$line" ;;
-		esac
-	done <<<"$output"
-	[ "$results" -gt 0 ] || fail "$prefix${*#"$REPO/"}" "the helper printed no result (exit $rc)"
-	[ "$rc" -lt 128 ] || fail "$prefix${*#"$REPO/"}" "the helper died of signal $((rc - 128))"
-}
-
 if [ ! -x "$NL_MALFORMED" ]; then
 	fail "nl_malformed is built" "missing $NL_MALFORMED (make -C tests/selftests)"
 	exit 0

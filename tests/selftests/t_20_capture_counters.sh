@@ -34,7 +34,8 @@ inC ip link set p1 up
 inC ip addr add 198.51.100.2/24 dev p1
 dst_mac=$(inC cat /sys/class/net/p1/address)
 
-# pktgen_send COUNT: exactly COUNT UDP packets from p0 to p1.
+# pktgen_send COUNT [DELAY_NS]: exactly COUNT UDP packets from p0 to p1,
+# DELAY_NS apart (default 0: as fast as it can).
 # rem_device_all is carried out by pktgen's thread, asynchronously: on a
 # loaded host add_device can race it and the run then sends nothing, so
 # wait for the thread to drop the device and check what was sent.
@@ -53,7 +54,7 @@ pktgen_send() {
 	echo "count $1" >$pg/p0
 	echo "clone_skb 0" >$pg/p0
 	echo "pkt_size 100" >$pg/p0
-	echo "delay 0" >$pg/p0
+	echo "delay ${2:-0}" >$pg/p0
 	echo "dst 198.51.100.2" >$pg/p0
 	echo "dst_mac $dst_mac" >$pg/p0
 	echo "start" >$pg/pgctrl
@@ -142,6 +143,20 @@ EOF
 )
 eq "-s 64: 8 records, 4 longer than 64 bytes cut to 64" 4 "$longer"
 eq "-s 64: the truncated counter counts exactly those" 4 "$(d truncated)"
+
+# --- poll() reports records in batches, as the uapi header says
+# (capture_poll.c: a few records wait for wakeup_usec, wakeup_records
+# of them are readable at once, a wakeup is reported once).
+ip netns add Q
+ip -n Q link set lo up
+if ip netns exec Q "$P" start -i lo --backend nf-ingress --wakeup-records 64 \
+	--wakeup-usec 2000000 >/dev/null; then
+	tap_from "poll: " ip netns exec Q "$H/capture_poll"
+	ip netns exec Q "$P" stop >/dev/null
+else
+	fail "poll: a session on lo starts"
+fi
+ip netns del Q
 
 # --- a reader writing garbage into its consumer pages
 ip netns exec B "$P" start -i b0 -B 64 --backend nf-ingress

@@ -627,11 +627,15 @@ enum pktcap_a_verify {
  * packets are dropped and counted in the dropped counter. It never reads
  * anything else the reader may write.
  *
- * Wakeup: poll()/epoll on the /dev/pktcap descriptor reports EPOLLIN when
- * any ring has unread records. The kernel wakes a sleeping reader once
- * wakeup_records records are pending on a ring, or wakeup_usec after the
- * first unread record, whichever comes first. EPOLLHUP means the session
- * the mapping belongs to was stopped (mmap again after the next START).
+ * Wakeup: poll()/epoll on the /dev/pktcap descriptor reports EPOLLIN in
+ * batches: once wakeup_records records arrived on a ring, or wakeup_usec
+ * after the first unread record, whichever comes first. Each such wakeup
+ * is reported once per descriptor; a poll() that finds unread records but
+ * no wakeup it has not reported sleeps until the next one (wakeup_usec at
+ * the latest), so a reader that drained its rings waits for a batch
+ * instead of taking records one by one. Records may be read at any time
+ * without poll(). EPOLLHUP means the session the mapping belongs to was
+ * stopped (mmap again after the next START).
  */
 
 #define PKTCAP_MMAP_MAGIC	0x70637031	/* "pcp1" */

@@ -476,18 +476,34 @@ static int any_unread(const struct pktcap_reader *r)
 	return 0;
 }
 
+/* Records of a loaded batch the caller has not taken yet. */
+static int batch_unread(const struct pktcap_reader *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nr_rings; i++)
+		if (r->rings[i].pos != r->rings[i].end)
+			return 1;
+	return 0;
+}
+
 int pktcap_reader_poll(struct pktcap_reader *r, int timeout_ms)
 {
 	struct pollfd pfd;
 	int n;
 
 	pktcap_reader_release(r);
-	if (any_unread(r))
+	if (batch_unread(r))
 		return 1;
 	if (pktcap_reader_session_stopped(r))
-		return -EPIPE;
+		return any_unread(r) ? 1 : -EPIPE;
+	/*
+	 * A ring may hold a few records already; the kernel reports them as
+	 * a batch (wakeup_records, or wakeup_usec after the first), which
+	 * is what keeps a fast reader from taking them one syscall each.
+	 */
 	if (r->fd < 0)
-		return 0;
+		return any_unread(r);
 
 	pfd.fd = r->fd;
 	pfd.events = POLLIN;

@@ -128,9 +128,12 @@ void pktcap_reader_release(struct pktcap_reader *r);
  * @r: the reader
  * @timeout_ms: as poll(2): -1 waits forever, 0 does not wait
  *
- * Releases consumed records first (otherwise the kernel would see them as
- * unread and report the device readable at once). Returns at once if a
- * ring already has records. A reader attached to memory never sleeps.
+ * Releases consumed records first (otherwise the kernel would count them
+ * as unread). Returns at once if a batch loaded by pktcap_reader_next()
+ * still has records, or the session stopped. Otherwise sleeps until the
+ * kernel reports a batch: wakeup_records records on a ring, or
+ * wakeup_usec after the first unread record (see the uapi header). A
+ * reader attached to memory never sleeps.
  *
  * Return: 1 when records may be available; 0 on timeout; -EPIPE when the
  * session stopped and every record has been read; -EINTR, or another
