@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # run.sh O NAME... - fuzz each target $O/fuzz_NAME for $FUZZ_SECONDS
-# seconds (default 30) and print one TAP line per target. Called by
-# `make run`. Exits 1 if any target crashed, failed an invariant, hung or
+# seconds (default 30; FUZZ_SECONDS_NAME=S for one target) and print one
+# TAP line per target. Called by `make run`. Exits 1 if any target crashed, failed an invariant, hung or
 # did not run.
 
 set -u
@@ -25,6 +25,7 @@ for name in "$@"; do
 	log=$O/fuzz_$name.log
 	mkdir -p "$work" "$crashes"
 	: >"$log"
+	eval "t=\${FUZZ_SECONDS_$name:-$secs}"
 
 	if [ -x "$O/seeds_$name" ] &&
 	   ! "$O/seeds_$name" "$work" >>"$log" 2>&1; then
@@ -40,7 +41,7 @@ for name in "$@"; do
 
 	# New inputs go to the first (working) corpus directory only.
 	# shellcheck disable=SC2086
-	"$bin" -max_total_time="$secs" -timeout=10 -print_final_stats=1 \
+	"$bin" -max_total_time="$t" -timeout=10 -print_final_stats=1 \
 		-artifact_prefix="$crashes/" $dirs >>"$log" 2>&1
 	rc=$?
 
@@ -48,7 +49,7 @@ for name in "$@"; do
 	eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
 	if [ "$rc" -eq 0 ] && [ -n "$runs" ]; then
 		echo "ok $n fuzz_$name: $runs runs, no crash"
-		echo "# fuzz_$name: $eps execs/s over ${secs}s, corpus $work"
+		echo "# fuzz_$name: $eps execs/s over ${t}s, corpus $work"
 		continue
 	fi
 	art=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
