@@ -25,6 +25,7 @@ for name in "$@"; do
 	log=$O/fuzz_$name.log
 	mkdir -p "$work" "$crashes"
 	: >"$log"
+	t=$secs
 	eval "t=\${FUZZ_SECONDS_$name:-$secs}"
 
 	if [ -x "$O/seeds_$name" ] &&
