@@ -31,6 +31,7 @@
 #include <linux/pktcap.h>
 
 #include "cmd.h"
+#include "decompress.h"
 #include "err.h"
 #include "fields.h"
 #include "json.h"
@@ -247,16 +248,22 @@ static int read_module(struct verify_file *f, char *why, size_t n)
 	return rc;
 }
 
-/* xz, zstd and gzip magic: modules_install may compress modules. */
-static bool compressed(const struct verify_file *f)
+/* Compressed by modules_install or DKMS: judge the module inside. */
+static int decompress_module(struct verify_file *f, char *why, size_t n)
 {
-	static const unsigned char xz[] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
-	static const unsigned char zst[] = { 0x28, 0xb5, 0x2f, 0xfd };
-	static const unsigned char gz[] = { 0x1f, 0x8b };
+	unsigned char *plain;
+	size_t len;
 
-	return (f->len >= sizeof(xz) && !memcmp(f->buf, xz, sizeof(xz))) ||
-	       (f->len >= sizeof(zst) && !memcmp(f->buf, zst, sizeof(zst))) ||
-	       (f->len >= sizeof(gz) && !memcmp(f->buf, gz, sizeof(gz)));
+	f->compression = pk_compression(f->buf, f->len);
+	if (!f->compression)
+		return 0;
+	if (pk_decompress(f->path, f->compression, MAX_MODULE, &plain, &len,
+			  why, n))
+		return -1;
+	free(f->buf);
+	f->buf = plain;
+	f->len = len;
+	return 0;
 }
 
 static void modinfo_str(const struct verify_file *f, size_t off, size_t size,
@@ -305,12 +312,11 @@ static void check_module(struct verify_report *r)
 		set_check(r, C_MODULE, ST_FAIL, f->path, "%s", why);
 		return;
 	}
-	f->read_ok = true;
-	if (compressed(f)) {
-		set_check(r, C_MODULE, ST_FAIL, f->path,
-			  "compressed module: the signature is inside the compressed data; decompress it (xz -dk, zstd -d, gunzip -k) and give --module");
+	if (decompress_module(f, why, sizeof(why))) {
+		set_check(r, C_MODULE, ST_FAIL, f->path, "%s", why);
 		return;
 	}
+	f->read_ok = true;
 	parse_module(f);
 	if (f->elf != PK_ELF_OK)
 		set_check(r, C_MODULE, ST_FAIL, f->path, "%s",
@@ -319,9 +325,11 @@ static void check_module(struct verify_report *r)
 		set_check(r, C_MODULE, ST_FAIL, f->path,
 			  "kernel module %s, not pktcap", f->name);
 	else
-		set_check(r, C_MODULE, ST_PASS, f->path, "kernel module %s %s",
+		set_check(r, C_MODULE, ST_PASS, f->path, "kernel module %s %s%s%s",
 			  f->name[0] ? f->name : "(no name)",
-			  f->version[0] ? f->version : "(no version)");
+			  f->version[0] ? f->version : "(no version)",
+			  f->compression ? ", decompressed from " : "",
+			  f->compression ? f->compression : "");
 }
 
 static void sig_malformed(struct verify_report *r)

@@ -39,6 +39,7 @@ struct verify_file {
 	unsigned char *buf;
 	size_t len;
 	bool read_ok;
+	const char *compression;	/* "xz", "zstd", "gzip" or NULL */
 	bool parsed;		/* elf, mst and ms are set */
 	enum pk_elf_status elf;
 	enum pk_modsig_status mst;

@@ -127,6 +127,7 @@ static void print_json_file(struct pk_json *j, const struct verify_report *r)
 
 	pk_json_obj_open(j, "file");
 	json_str_or_null(j, "path", f->path);
+	json_str_or_null(j, "compression", f->compression);
 	pk_json_bool(j, "signed", is_signed(f));
 	json_check_bool(j, "signature_valid", r->c[C_SIG].st);
 	json_str_or_null(j, "signer", f->described ? f->si.signer : NULL);

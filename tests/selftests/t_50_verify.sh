@@ -121,7 +121,7 @@ fi
 veth=$(modinfo -n veth 2>/dev/null)
 if [ -n "$veth" ] && [ -f "$veth" ]; then
 	check_fails "another module is named as such" \
-		'veth\.ko: kernel module veth, not pktcap' \
+		'veth\.ko(\.xz|\.zst|\.gz)?: kernel module veth, not pktcap' \
 		"$PKTCAPCTL" verify --module "$veth" --cert "$CERT"
 else
 	skip "another module is named as such" "no veth.ko"

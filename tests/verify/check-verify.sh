@@ -198,9 +198,26 @@ fails "no --cert: not checked counts as failed" 'signature not checked: no --cer
 	--module "$W/signed.ko"
 fails "a certificate file that holds none" 'mini\.c: cannot read a certificate: no X\.509' \
 	--module "$W/signed.ko" --cert "$W/mini.c"
+# Compressed as modules_install and DKMS do on 6.12 and later kernels.
 xz -c "$W/signed.ko" >"$W/signed.ko.xz"
-fails "a compressed module: decompress it first" 'signed\.ko\.xz: compressed module: .*decompress it' \
+zstd -qc "$W/signed.ko" >"$W/signed.ko.zst"
+gzip -c "$W/signed.ko" >"$W/signed.ko.gz"
+for z in xz zst gz; do
+	passes "a $z-compressed signed module verifies" --module "$W/signed.ko.$z" --cert "$C1"
+done
+eq_json "JSON: the compression is reported" "xz True" \
+	'd["file"]["compression"] + " " + str(d["file"]["signature_valid"])' \
 	--module "$W/signed.ko.xz" --cert "$C1"
+eq_json "JSON: compression null for a plain module" None 'd["file"]["compression"]' \
+	--module "$W/signed.ko" --cert "$C1"
+xz -c "$W/body.ko" >"$W/body.ko.xz"
+fails "a compressed module with a changed byte" "body\.ko\.xz: the signature does not match" \
+	--module "$W/body.ko.xz" --cert "$C1"
+fails "a compressed module with the wrong certificate" 'signed\.ko\.xz: wrong certificate' \
+	--module "$W/signed.ko.xz" --cert "$C2"
+head -c 300 "$W/signed.ko.xz" >"$W/cut.ko.xz"
+fails "a truncated xz file" 'cut\.ko\.xz: xz-compressed, and xz cannot decompress it' \
+	--module "$W/cut.ko.xz" --cert "$C1"
 fails "a missing module file" 'nonexistent\.ko: cannot read: No such file' \
 	--module "$W/nonexistent.ko" --cert "$C1"
 fails "a directory" ': not a regular file' --module "$W" --cert "$C1"
