@@ -9,41 +9,12 @@ set -euo pipefail
 PROG=in-guest-dkms
 cd "$(dirname "$(readlink -f "$0")")/../.."
 REPO=$PWD
-[[ ${PKTCAP_VM:-0} == 1 ]] || { echo "$PROG: not in a pktcap guest: refusing (use tests/dkms/guest-dkms.sh)" >&2; exit 2; }
-
-ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
-kver=$(uname -r)
+# shellcheck source=tests/lib/in-guest.sh
+. "$REPO/tests/lib/in-guest.sh"
 src=/usr/src/pktcap-$ver
-log=${PKTCAP_VM_OUTDIR:-/tmp}/in-guest-dkms
-mkdir -p "$log"
-n=0 failed=0
-# The guest's /dev is a bare devtmpfs; dkms needs /dev/fd for <(...).
-[[ -e /dev/fd ]] || ln -s /proc/self/fd /dev/fd
-# DKMS's make.log, copied out as it grows (the harness brings $log back).
-(while sleep 20; do cp "/var/lib/dkms/pktcap/$ver/build/make.log" "$log/dkms-make.log" 2>/dev/null; done) &
-copier=$!
-trap 'kill "$copier" 2>/dev/null || true' EXIT
-
-# check DESCRIPTION COMMAND...: one TAP line; the output goes to the log,
-# and its tail into the TAP stream when the command fails.
-check() {
-	local desc=$1 f
-	shift
-	n=$((n + 1))
-	f=$log/$n.log
-	if "$@" >"$f" 2>&1; then
-		echo "ok $n - $desc"
-	else
-		echo "not ok $n - $desc (exit $?: $*)"
-		tail -n 15 "$f" | sed 's/^/# /'
-		failed=$((failed + 1))
-	fi
-}
 
 echo "# kernel $kver, dkms $(dkms --version 2>/dev/null | awk '{print $NF}'), pktcap $ver"
-# The overlay may show what the host's DKMS tree holds: start clean.
-dkms remove "pktcap/$ver" --all >/dev/null 2>&1 || true
-rm -rf "$src"
+dkms_clean
 
 copy_tree() {
 	mkdir -p "$src"
@@ -68,10 +39,11 @@ check "the loaded module is the DKMS one" sh -c "[ \"\$(cat /sys/module/pktcap/v
 check "/dev/pktcap exists" test -c /dev/pktcap
 check "pktcapctl backends" "$REPO/userspace/pktcapctl" backends
 check "pktcapctl status" "$REPO/userspace/pktcapctl" status
+check "the smoke suite (t_00_foundation) on the DKMS module" smoke "$REPO/userspace/pktcapctl"
+grep -E '^(not )?ok ' "$log/$n.log" | sed 's/^/#   /' | tail -n 3
 check "modprobe -r pktcap" modprobe -r pktcap
 check "pktcap is unloaded" sh -c "! grep -q '^pktcap ' /proc/modules"
 check "dkms remove pktcap/$ver --all" dkms remove "pktcap/$ver" --all
 gone() { ! modinfo -k "$kver" -n pktcap >/dev/null 2>&1 && [[ ! -e /var/lib/dkms/pktcap ]]; }
 check "no pktcap module and no DKMS tree left" gone
-echo "1..$n"
-[[ $failed == 0 ]]
+finish
