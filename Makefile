@@ -9,6 +9,8 @@
 #   make bench      benchmarks against the peers (docs/PERFORMANCE.md)
 #   make fuzz       runs the host fuzzers for longer
 #   make sign       signs kmod/pktcap.ko [SIGN_KEY=key.pem SIGN_CERT=cert.pem]
+#   make check-debug  the guest suite on a KASAN/lockdep/kmemleak/KFENCE
+#                   kernel built from linux-source-6.1 (cached; docs/RELIABILITY.md)
 #   make matrix     builds against Debian 12, backports and sid kernels, then
 #                   the guest suite on 6.1 and 6.12 (docs/KERNELS.md)
 #   make deb        pktcap-dkms and pktcap-tools .debs in build/deb/
@@ -80,9 +82,12 @@ bench:
 fuzz:
 	$(MAKE) -C tests/fuzz run FUZZ_SECONDS=$${FUZZ_SECONDS:-600}
 
-.PHONY: matrix deb
+.PHONY: matrix deb check-debug
 matrix:
 	scripts/kernel-matrix.sh
+
+check-debug:
+	scripts/debug-kernel.sh check
 
 deb:
 	packaging/deb/build.sh
