@@ -13,13 +13,14 @@ REPO=$PWD
 . "$REPO/tests/lib/in-guest.sh"
 dkms_clean
 
-debs=(build/deb/pktcap-dkms_*_all.deb build/deb/pktcap-tools_*_amd64.deb)
+# apt takes a local package only by an absolute path.
+debs=("$REPO"/build/deb/pktcap-dkms_*_all.deb "$REPO"/build/deb/pktcap-tools_*_amd64.deb)
 echo "# kernel $kver; ${debs[*]}"
 t0=$(date +%s)
-# apt, as users install them; --no-download: the guest has no network, and
-# every dependency is already on the root it boots from.
-check "apt-get install ./pktcap-dkms ./pktcap-tools (the postinst builds the module)" \
-	env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-download "${debs[@]/#/./}"
+# apt, as users install them. The guest has no network: every dependency
+# is already on the root it boots from.
+check "apt-get install pktcap-dkms pktcap-tools (the postinst builds the module)" \
+	env DEBIAN_FRONTEND=noninteractive apt-get install -y "${debs[@]}"
 echo "# apt-get install took $(($(date +%s) - t0)) s"
 check "both packages are installed" sh -c \
 	"dpkg-query -W -f '\${db:Status-Status}\n' pktcap-dkms pktcap-tools | grep -cx installed | grep -qx 2"
