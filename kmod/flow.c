@@ -185,6 +185,7 @@ static struct pktcap_flow *flow_create(struct pktcap_meter *m, u32 b,
 				       const struct pktcap_flow_key *key,
 				       bool swapped, u64 now)
 {
+	struct pktcap_meter_stats *st;
 	struct pktcap_flow *f, *other;
 	int tries;
 
@@ -220,8 +221,8 @@ static struct pktcap_flow *flow_create(struct pktcap_meter *m, u32 b,
 	}
 	hlist_add_head_rcu(&f->node, &m->buckets[b]);
 	spin_unlock(bucket_lock(m, b));
-	stats_add(this_cpu_ptr(m->pn->meter_stats),
-		  &this_cpu_ptr(m->pn->meter_stats)->created, 1);
+	st = this_cpu_ptr(m->pn->meter_stats);
+	stats_add(st, &st->created, 1);
 	return f;
 }
 
