@@ -10,6 +10,8 @@
  *   nl_malformed perms         privileged ops give EPERM, queries answer
  *   nl_malformed start IFNAME  start a capture on IFNAME and leave it running
  *   nl_malformed stop          stop the capture session
+ *   nl_malformed startstop N IFNAME
+ *                              N rounds of START and STOP on IFNAME
  *
  *   nl_malformed fuzz-unpriv N SEED
  *                              the same, for a caller without CAP_NET_ADMIN:
@@ -1386,9 +1388,42 @@ static int run_start(int fd, const char *ifname)
 	return err ? 1 : 0;
 }
 
+/*
+ * N rounds of START and STOP on IFNAME, in one process: the kernel's
+ * session setup and teardown, without pktcapctl's start-up cost.
+ */
+static int run_startstop(int fd, unsigned int rounds, const char *ifname)
+{
+	unsigned int i, bad = 0;
+	int first = 0, err;
+	struct reply r;
+	struct msg m;
+
+	for (i = 0; i < rounds; i++) {
+		build_start_dev(&m, ifname);
+		err = transact(fd, &m, &r, NULL, NULL);
+		if (!err)
+			err = r.error;
+		if (!err)
+			err = request(fd, build_stop, NULL);
+		if (err) {
+			bad++;
+			if (!first)
+				first = err;
+		}
+	}
+	if (bad)
+		result(false, "START and STOP rounds on an interface",
+		       "%u of %u failed, first with %s", bad, rounds, errname(first));
+	else
+		result(true, "START and STOP rounds on an interface", "%u rounds",
+		       rounds);
+	return bad ? 1 : 0;
+}
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: nl_malformed family|cases|perms|stop|start IFNAME|fuzz N SEED|fuzz-unpriv N SEED\n");
+	fprintf(stderr, "usage: nl_malformed family|cases|perms|stop|start IFNAME|startstop N IFNAME|fuzz N SEED|fuzz-unpriv N SEED\n");
 	return 2;
 }
 
@@ -1415,6 +1450,8 @@ int main(int argc, char **argv)
 		return request(fd, build_stop, NULL) ? 1 : 0;
 	if (!strcmp(argv[1], "start") && argc == 3)
 		return run_start(fd, argv[2]);
+	if (!strcmp(argv[1], "startstop") && argc == 4)
+		return run_startstop(fd, strtoul(argv[2], NULL, 0), argv[3]);
 	if (!strcmp(argv[1], "fuzz") && argc == 4)
 		return run_fuzz(fd, strtoul(argv[2], NULL, 0),
 				strtoul(argv[3], NULL, 0));
