@@ -34,13 +34,15 @@ def key(r):
             r.get("sport", 0), r.get("dport", 0))
 
 
-def load(path, since=0):
-    """Flows of a file, those that began at or after since (ms) only."""
+def load(path, since=0, until=None):
+    """Flows of a file that began at or after since and, if until is
+    given, before until (ms)."""
     out = collections.Counter()
     for line in open(path):
         if line.strip():
             r = json.loads(line)
-            if r.get("first", since) >= since:
+            first = r.get("first", since)
+            if first >= since and (until is None or first < until):
                 out[key(r) + (r["packets"], r["bytes"])] += 1
     return out
 
@@ -117,7 +119,8 @@ def main():
         listener_flows(a[0], len(a) > 1 and a[1] == "v4")
     elif op == "same":
         since = int(a[2]) if len(a) > 2 else 0
-        x, y = load(a[0], since), load(a[1], since)
+        until = int(a[3]) if len(a) > 3 else None
+        x, y = load(a[0], since, until), load(a[1], since, until)
         sys.exit(report(x - y, y - x))
     elif op == "subset":
         x, y = load(a[0]), load(a[1])

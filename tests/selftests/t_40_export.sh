@@ -67,10 +67,16 @@ metrics() {
 }
 
 # No flow in the table and none pending: everything metered was delivered.
+# wait_quiet: until no flow is active or pending; TQ is then a time (ms)
+# by which every flow that began earlier had been delivered.
 wait_quiet() {
-	local i
+	local i t
 	for i in $(seq 100); do
-		[ "$(metrics flows_active flows_pending)" = "0 0" ] && return 0
+		t=$(date +%s%3N)
+		if [ "$(metrics flows_active flows_pending)" = "0 0" ]; then
+			TQ=$t
+			return 0
+		fi
 		sleep 0.1
 	done
 	return 1
@@ -193,7 +199,7 @@ baseline v9
 traffic 40000 v9
 finish_export v9
 nfcapd_stop $NFCAPD "$W/v9"
-check "v9: nfdump lists exactly the flows the kernel delivered" $CHK same "$W/v9.kernel" "$W/v9.flows" $T0
+check "v9: nfdump lists exactly the flows the kernel delivered" $CHK same "$W/v9.kernel" "$W/v9.flows" $T0 $TQ
 check "v9: every generated flow, with its packets and bytes" $CHK subset "$W/v9.expected" "$W/v9.flows"
 read -r fp pl pa bl <<<"$(metrics flow_packets packets_lost flow_packets_active batches_lost)"
 got=$($CHK sum "$W/v9.flows" $T0)
@@ -229,7 +235,7 @@ cp "$W/v5.state" "$W/v5s0.state"
 traffic 41000 v5
 finish_export v5 v4
 nfcapd_stop $NFCAPD "$W/v5" v4
-check "v5: nfdump lists exactly the IPv4 flows the kernel delivered" $CHK same "$W/v5.kernel" "$W/v5.flows" $T0
+check "v5: nfdump lists exactly the IPv4 flows the kernel delivered" $CHK same "$W/v5.kernel" "$W/v5.flows" $T0 $TQ
 check "v5: every generated IPv4 flow" bash -c "grep -v 2001: '$W/v5.expected' >'$W/v5.exp4' && $CHK subset '$W/v5.exp4' '$W/v5.flows'"
 $CHK listened "$W/v5.listen" >"$W/v5.all"
 n6=$(python3 -c 'import json,sys; print(sum(1 for l in open(sys.argv[1]) if json.loads(l)["l3"] == 0x86dd and json.loads(l)["first"] >= int(sys.argv[2])))' "$W/v5.listen" $T0)
@@ -254,7 +260,7 @@ traffic 42000 ipfix
 finish_export ipfix
 nfcapd_stop $NFCAPD "$W/ipfix"
 nfcapd_stop $NF6 "$W/ipfix6"
-check "ipfix: nfdump lists exactly the flows the kernel delivered" $CHK same "$W/ipfix.kernel" "$W/ipfix.flows" $T0
+check "ipfix: nfdump lists exactly the flows the kernel delivered" $CHK same "$W/ipfix.kernel" "$W/ipfix.flows" $T0 $TQ
 check "ipfix: the IPv6 collector got exactly the same" $CHK same "$W/ipfix.flows" "$W/ipfix6.flows"
 check "ipfix: every generated flow, IPv4 and IPv6" $CHK subset "$W/ipfix.expected" "$W/ipfix.flows"
 
