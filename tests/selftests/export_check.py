@@ -96,7 +96,8 @@ def listener_flows(path, v4only):
         if v4only and r["l3"] != 0x0800:
             continue
         if "src" not in r:
-            r = {"proto": 0, "packets": r["packets"], "bytes": r["bytes"]}
+            r = {"proto": 0, "packets": r["packets"], "bytes": r["bytes"],
+                 "first": r["first"]}
         elif r["proto"] in (1, 58):
             r["sport"], r["dport"] = 0, r["icmp_type"] << 8 | r["icmp_code"]
         print(json.dumps(r))
