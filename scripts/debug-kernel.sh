@@ -6,13 +6,13 @@
 #
 #   debug-kernel.sh build   build the kernel once, then reuse it; prints
 #                           "VMLINUZ KDIR KVER"
-#   debug-kernel.sh run [PATTERN]
+#   debug-kernel.sh run [PATTERN...]
 #                           build (or reuse) it, build pktcap.ko against it
 #                           in a copy of the tree, run tests/selftests/run.sh
-#                           [PATTERN] on it; TAP on stdout. Any KASAN, lockdep,
+#                           [PATTERN...] on it; TAP on stdout. Any KASAN, lockdep,
 #                           sleep-in-atomic, UBSAN or kmemleak report fails
 #                           the run (tests/vm/run.sh reads them).
-#   debug-kernel.sh check [PATTERN]
+#   debug-kernel.sh check [PATTERN...]
 #                           `make check-debug`: run, the TAP kept in
 #                           build/debug/suite.tap, then the summary line
 #                           "N passed, N failed, N skipped"

@@ -1179,17 +1179,33 @@ static bool admin_op(uint8_t cmd)
 }
 
 /*
- * The command pktcap's handlers saw, or -1: the message was too short to
- * carry one, or was no request (without NLM_F_REQUEST the netlink core
- * acknowledges a message without passing it on).
+ * The command of the request a reply answers, or -1 if that request never
+ * reached pktcap's handlers. A mutated buffer may hold several netlink
+ * messages (a shortened nlmsg_len leaves the rest to be parsed as the
+ * next one), so the request is found by the reply's sequence number,
+ * walking the buffer as the kernel does. Without NLM_F_REQUEST the core
+ * acknowledges a message without passing it on; a message too short for
+ * a genetlink header carries no command.
  */
-static int sent_cmd(const struct msg *m)
+static int sent_cmd(const struct msg *m, uint32_t seq)
 {
-	if (m->len < NLMSG_HDRLEN + GENL_HDRLEN ||
-	    m->nlh.nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN) ||
-	    !(m->nlh.nlmsg_flags & NLM_F_REQUEST))
-		return -1;
-	return ((const struct genlmsghdr *)(m->buf + NLMSG_HDRLEN))->cmd;
+	const struct nlmsghdr *h;
+	size_t off = 0;
+
+	while (off + NLMSG_HDRLEN <= m->len) {
+		h = (const struct nlmsghdr *)(m->buf + off);
+		if (h->nlmsg_len < NLMSG_HDRLEN || h->nlmsg_len > m->len - off)
+			return -1;
+		if (h->nlmsg_seq == seq) {
+			if (h->nlmsg_type != family_id ||
+			    !(h->nlmsg_flags & NLM_F_REQUEST) ||
+			    h->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
+				return -1;
+			return ((const struct genlmsghdr *)NLMSG_DATA(h))->cmd;
+		}
+		off += NLMSG_ALIGN(h->nlmsg_len);
+	}
+	return -1;
 }
 
 /* May the core answer this request with an error and no message? Only
@@ -1233,7 +1249,7 @@ static void fuzz_judge(const struct nlmsghdr *nlh, const struct msg *sent,
 	const struct nlmsgerr *e = NLMSG_DATA(nlh);
 	struct extack x;
 
-	int cmd = sent_cmd(sent);
+	int cmd = sent_cmd(sent, nlh->nlmsg_seq);
 
 	if (unprivileged && cmd >= 0 && admin_op(cmd) &&
 	    (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == family_id ||

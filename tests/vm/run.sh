@@ -387,7 +387,7 @@ decode_taint() { # letters for the set bits (include/linux/panic.h, 6.x)
 
 BAD_RE='(Kernel panic|Oops|BUG:|WARNING:|KASAN|UBSAN|kernel BUG|Call Trace|lockdep|possible recursive locking|INFO: task .* blocked|kmemleak)'
 # Boot-time lines that match BAD_RE but report no problem.
-BENIGN_RE='(^pktcap-vm:|kmemleak: Kernel memory leak detector|kmemleak: Automatic memory scanning|kasan: KernelAddressSanitizer initialized|MAX_LOCKDEP|RETBleed: WARNING: Spectre v2 mitigation|pktgen: WARNING: trying to remove a running interface)'
+BENIGN_RE='(^pktcap-vm:|kmemleak: Kernel memory leak detector|kmemleak: Automatic memory scanning|kasan: KernelAddressSanitizer initialized|MAX_LOCKDEP|RCU lockdep checking is enabled|RETBleed: WARNING: Spectre v2 mitigation|pktgen: WARNING: trying to remove a running interface)'
 BAD_LINE=$(cat "$LOG" "$RES/dmesg" 2>/dev/null | tr -d '\r' | sed 's/^\[ *[0-9.]*\] //' | grep -E "$BAD_RE" | grep -Ev "$BENIGN_RE" | head -n1 || true)
 
 REASON=
