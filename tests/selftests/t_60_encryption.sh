@@ -33,15 +33,6 @@ enc() { python3 "$T" "$@"; }
 inA() { ip netns exec encA "$@"; }
 inB() { ip netns exec encB "$@"; }
 
-enc_wait() {	# enc_wait COMMAND...: retry for up to 20 s
-	local i
-	for i in $(seq 100); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
 # A reader is attached (plain text: no python start-up per poll under TCG).
 # enc_reap PID SECONDS: wait for PID to exit, killing it after SECONDS.
 enc_reap() {
@@ -63,7 +54,7 @@ enc_record() {
 	inA "$P" record -i a0 --backend nf-ingress -c $N -w "$out" "$@" \
 		'ether proto 0x88b5' 2>"$out.err" &
 	local pid=$!
-	enc_wait enc_running inA "$P" || { kill $pid; return 1; }
+	wait_for enc_running inA "$P" || { kill $pid; return 1; }
 	inB python3 "$T" send b0 $N
 	enc_reap $pid 60
 }
@@ -195,14 +186,14 @@ if [ -d /proc/net/pktgen ]; then
 	"$P" record -i p1 --backend nf-ingress -s 32 -B 65536 -c "$N_BIG" \
 		-w "$W/big" 2>"$W/big.err" &
 	rec=$!
-	enc_wait enc_running "$P"
+	wait_for enc_running "$P"
 	echo start >/proc/net/pktgen/pgctrl &
 	enc_reap $rec "$N_SECS"
 	echo stop >/proc/net/pktgen/pgctrl
 	diag "$N_BIG sealed records in $(($(date +%s) - start)) s: $(tail -2 "$W/big.err" | tr '\n' ' ')"
 	"$P" record -i p1 -s 32 -c 1000 -w "$W/restart" 2>/dev/null &
 	rec=$!
-	enc_wait enc_running "$P"
+	wait_for enc_running "$P"
 	echo start >/proc/net/pktgen/pgctrl &
 	enc_reap $rec 60
 	echo stop >/proc/net/pktgen/pgctrl
