@@ -255,7 +255,9 @@ print(json.dumps([s["flows"], s["packets"], s["batches"]] == [m["flows_delivered
 		"$($PY -c '
 import json, sys
 F = [json.loads(l) for l in open(sys.argv[1])]
-print(json.dumps(any(f.get("dport") == 5001 and f["end_reason"] == 3 and f["tcp_flags"] & 1 for f in F)))' "$fl")"
+good = any(f.get("dport") == 5001 and f["end_reason"] == 3 and f["tcp_flags"] & 1 for f in F)
+# on failure, what the listener had for the session (either direction)
+print(json.dumps(good) if good else [{k: f.get(k) for k in ("sport", "dport", "packets", "tcp_flags", "end_reason")} for f in F if 5001 in (f.get("sport"), f.get("dport"))])' "$fl")"
 	eq "echo flows: the lone echo ended idle (1 packet, reason 1), the 4 s burst by active timeout (2)" "[true, true]" \
 		"$($PY -c '
 import json, sys
