@@ -128,8 +128,7 @@ def main():
         sys.exit(report(x - y, collections.Counter()))
     elif op == "sum":
         since = int(a[1]) if len(a) > 1 else 0
-        until = int(a[2]) if len(a) > 2 else None
-        print(sum(k[5] * n for k, n in load(a[0], since, until).items()))
+        print(sum(k[5] * n for k, n in load(a[0], since).items()))
     elif op == "count":
         print(sum(load(a[0]).values()))
     else:
