@@ -148,7 +148,11 @@ cmd_run() {
 	trap "remove_modules '$kver'" EXIT
 	say "guest suite on $kver (tests/vm/run.sh --kernel $vmlinuz)"
 	t0=$(date +%s)
+	# no5lvl: QEMU's "-cpu max" offers LA57, and this KASAN kernel on
+	# 5-level page tables reports a wild access from an early interrupt
+	# during identify_cpu(), before anything of pktcap runs.
 	(cd "$work/src" && PKTCAP_SUITE_UNLOAD=1 tests/vm/run.sh --kernel "$vmlinuz" \
+		--append no5lvl \
 		--timeout "${PKTCAP_DEBUG_TIMEOUT:-7200}" --mem "${PKTCAP_DEBUG_MEM:-3072}" \
 		--log "$work/console.log" -- tests/selftests/run.sh "$@") || rc=$?
 	say "guest suite on $kver: exit $rc in $(($(date +%s) - t0)) s (console: $work/console.log)"
