@@ -527,10 +527,6 @@ struct pktcap_rings *pktcap_capture_rings_get(struct pktcap_net *pn)
 	return r;
 }
 
-/*
- * Under rcu_read_lock(): the session id of the running session (0 if
- * none) and whether any of its rings holds unread records.
- */
 /**
  * pktcap_capture_poll_state - what poll() reports to one reader
  * @pn: the reader's namespace
