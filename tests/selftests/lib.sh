@@ -79,6 +79,11 @@ wait_for() {
 	return 1
 }
 
+# has_reader NS: a reader holds /dev/pktcap in network namespace NS.
+has_reader() {
+	ip netns exec "$1" "$PKTCAPCTL" -j status | json 'd["capture"]["reader"]' | grep -qx true
+}
+
 # stop_pid SIG PID: signal PID and reap it; its exit status. A process still
 # there after 30 s is described (state, signal masks, kernel stack) before
 # it is killed, so a hang says where it hung.

@@ -17,8 +17,6 @@ inC() { ip netns exec C "$@"; }
 inB() { ip netns exec B "$@"; }
 # d COUNTER: its growth between the JSON snapshots $before and $after
 d() { echo $(($(echo "$after" | json "d['$1']") - $(echo "$before" | json "d['$1']"))); }
-# has_reader NS: a reader holds /dev/pktcap in NS
-has_reader() { ip netns exec "$1" "$P" -j status | json 'd["capture"]["reader"]' | grep -qx true; }
 metric() { inC "$P" -j metrics | json "d['$1']"; }
 
 

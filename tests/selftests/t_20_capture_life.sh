@@ -18,7 +18,6 @@ cp "$KO" "$W/pktcap.ko"
 
 inA() { ip netns exec A "$@"; }
 inB() { ip netns exec B "$@"; }
-has_reader() { ip netns exec "$1" "$P" -j status | json 'd["capture"]["reader"]' | grep -qx true; }
 
 # dev_state IFINDEX: attached or detached, as STATUS reports the device
 dev_state() { inB "$P" -j status | json "[x['state'] for x in d['capture']['devices'] if x.get('ifindex') == $1][0]"; }

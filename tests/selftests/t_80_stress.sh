@@ -141,11 +141,10 @@ check "some reader rounds mapped a live session ($rounds)" test "$(echo "$rounds
 check "the module is loaded and answers after the races" ip netns exec sb "$P" status
 # The same, in an order that is certain: a session stopped under a reader
 # that keeps scribbling, rmmod refused while the mappings live, clean after.
-has_reader() { ip netns exec sb "$P" -j status | json 'd["capture"]["reader"]' | grep -qx true; }
 check "a session for the ordered case" ip netns exec sb "$P" start -i b0 -B 64
 ip netns exec sb "$H/capture_garbage" 600 >"$W/g.out" &
 g=$!
-wait_for has_reader || fail "the scribbling reader attached"
+wait_for has_reader sb || fail "the scribbling reader attached"
 check "STOP under a scribbling reader" ip netns exec sb "$P" stop
 check_fails "rmmod is refused while a reader maps the rings" "in use|busy" rmmod pktcap
 check "the reader still scribbles over the stopped session's pages" kill -0 $g
