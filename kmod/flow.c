@@ -39,13 +39,26 @@ static spinlock_t *bucket_lock(struct pktcap_meter *m, u32 b)
 	return &m->locks[b & m->lock_mask];
 }
 
+/* memcmp() is an out-of-line call in the kernel; this unrolls to 12 XORs. */
+static bool key_equal(const struct pktcap_flow_key *a,
+		      const struct pktcap_flow_key *b)
+{
+	const u32 *x = (const u32 *)a, *y = (const u32 *)b;
+	u32 diff = 0;
+	int i;
+
+	for (i = 0; i < PKTCAP_FLOW_KEY_SIZE / 4; i++)
+		diff |= x[i] ^ y[i];
+	return !diff;
+}
+
 static struct pktcap_flow *lookup(struct pktcap_meter *m, u32 b,
 				  const struct pktcap_flow_key *key)
 {
 	struct pktcap_flow *f;
 
 	hlist_for_each_entry_rcu(f, &m->buckets[b], node)
-		if (!memcmp(&f->key, key, sizeof(*key)))
+		if (key_equal(&f->key, key))
 			return f;
 	return NULL;
 }
@@ -183,7 +196,7 @@ static void evict_one(struct pktcap_meter *m)
 
 static struct pktcap_flow *flow_create(struct pktcap_meter *m, u32 b,
 				       const struct pktcap_flow_key *key,
-				       bool swapped, u64 now)
+				       bool swapped)
 {
 	struct pktcap_meter_stats *st;
 	struct pktcap_flow *f, *other;
@@ -207,7 +220,8 @@ static struct pktcap_flow *flow_create(struct pktcap_meter *m, u32 b,
 	spin_lock_init(&f->lock);
 	f->key = *key;
 	f->swapped = swapped;
-	f->first_ns = now;
+	f->first_ns = ktime_get_real_ns();	/* precise: see pktcap_meter_rx() */
+	f->last_ns = f->first_ns;
 	f->ttl_min = 255;
 
 	spin_lock(bucket_lock(m, b));
@@ -272,7 +286,7 @@ static void flow_count(struct pktcap_flow *f, const struct pktcap_flow_pkt *p,
 	/* FIN or RST ends the flow at the next scan (docs/FLOW-METER.md). */
 	if (p->tcp_flags & 0x05)
 		f->end = 1;
-	WRITE_ONCE(f->last_ns, now);
+	WRITE_ONCE(f->last_ns, max(now, f->first_ns));
 }
 
 static bool sampled_out(struct pktcap_meter *m)
@@ -352,12 +366,20 @@ void pktcap_meter_rx(struct pktcap_hook *h, struct sk_buff *skb, u8 dir)
 	if (m->cfg.bidirectional)
 		reverse = canonicalize(&key);
 	b = flow_hash(m, &key) & (m->nr_buckets - 1);
-	now = ktime_get_real_ns();
+	/*
+	 * A packet's time is the tick's (coarse: 1 to 10 ms behind), not the
+	 * clocksource's: reading an HPET or ACPI PM timer, as machines and
+	 * guests without a usable TSC do, costs more than the rest of this
+	 * function. Only a flow's creation reads the precise clock, and
+	 * flow_count() never lets last_ns fall below first_ns, so a flow's
+	 * duration is short by less than a tick (docs/FLOW-METER.md).
+	 */
+	now = ktime_get_coarse_real_ns();
 
 	for (;;) {
 		f = lookup(m, b, &key);
 		if (!f)
-			f = flow_create(m, b, &key, reverse, now);
+			f = flow_create(m, b, &key, reverse);
 		if (!f) {
 			stats_add(st, &st->alloc_failed, 1);
 			return;

@@ -427,7 +427,8 @@ enum pktcap_flow_end {
  * @PKTCAP_A_FLOW_BYTES: u64, L3 bytes (IP total length) for IP, frame
  *	length otherwise
  * @PKTCAP_A_FLOW_FIRST_NS: u64, CLOCK_REALTIME ns of the first packet
- * @PKTCAP_A_FLOW_LAST_NS: u64, CLOCK_REALTIME ns of the last packet
+ * @PKTCAP_A_FLOW_LAST_NS: u64, CLOCK_REALTIME ns of the last packet, to
+ *	the resolution of the kernel's tick (never below FIRST_NS)
  * @PKTCAP_A_FLOW_TCP_FLAGS: u8, OR of the TCP flags seen
  * @PKTCAP_A_FLOW_TTL_MIN: u8, minimum TTL or hop limit
  * @PKTCAP_A_FLOW_TTL_MAX: u8, maximum TTL or hop limit
