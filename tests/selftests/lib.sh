@@ -70,6 +70,12 @@ eq() {
 diag() { echo "# $*"; }
 
 # wait_for CMD...: run CMD every 0.2 s until it succeeds, at most 30 s.
+# tcp_listening NS PORT: something in namespace NS listens on TCP PORT (ss
+# exits 0 with or without a match: the output decides).
+tcp_listening() {
+	ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .
+}
+
 wait_for() {
 	local i
 	for i in $(seq 150); do

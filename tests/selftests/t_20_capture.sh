@@ -94,7 +94,7 @@ tcpdump_listening() { grep -q "listening on" "$1"; }
 
 veth_pair A B
 inB iperf3 -s -D -I "$W/iperf3.pid" >/dev/null 2>&1
-wait_for inB ss -ltn sport = :5201
+wait_for tcp_listening B 5201 || fail "iperf3 -s did not listen on 5201"
 
 # traffic: ping both ways and a modest TCP stream, slow enough for
 # tcpdump under TCG.

@@ -210,7 +210,8 @@ t_expiry() {
 	$IA ping -c 20 -i 0.2 -q 192.0.2.2 >/dev/null
 	$IB socat -u TCP-LISTEN:5001,reuseaddr OPEN:/dev/null &
 	BG_PIDS+=($!)
-	sleep 0.5
+	# Connecting before socat listens makes a SYN and a RST, not a session.
+	wait_for tcp_listening B 5001 || fail "socat did not listen on 5001"
 	echo hello | $IA socat -u - TCP:192.0.2.2:5001
 	sleep 3
 	check "disable (forced end)" $IB $PK flow-meter disable
