@@ -125,8 +125,13 @@ static int pcap_write(struct pk_capfile *f, const struct pk_iface *ifc,
 	hdr.caplen = fr->caplen;
 	hdr.len = fr->len;
 	pcap_dump((u_char *)p->d, &hdr, data);
-	/* pcap_dump() returns nothing; the stream remembers failures. */
-	if (f->out.err || ferror(f->fp))
+	/*
+	 * pcap_dump() returns nothing. Every byte reaches the file through
+	 * pk_out_write(), which records the first failure in out.err; the
+	 * stream's own error flag (ferror() takes its lock: a cost per
+	 * packet) is checked at each flush.
+	 */
+	if (f->out.err)
 		return pk_capfile_io_error(f);
 	pk_capfile_count(f, PCAP_REC_HDR_LEN + fr->caplen);
 	return 0;

@@ -817,6 +817,67 @@ TEST(merged_order)
 	pktcap_reader_close(r);
 }
 
+/* put_ts: one committed record on rp with timestamp ts, seq = its ring. */
+static void put_ts(struct pktcap_ring_prod *rp, u64 ts, u64 ring)
+{
+	struct pktcap_rec_hdr *w = pktcap_ring_reserve(rp, 8);
+
+	if (!w)
+		abort();
+	w->tstamp_ns = ts;
+	w->seq = ring;
+	pktcap_ring_commit(rp);
+}
+
+/*
+ * Records on one ring only make it "solo": its batch is drained without
+ * looking at the other ring. Records published on either ring meanwhile
+ * must all come out once the batch ends, merged again.
+ */
+TEST(merged_solo_ring)
+{
+	struct pktcap_ring_producer prod[2] __attribute__((aligned(64))) = { 0 };
+	struct pktcap_ring_consumer cons[2] = { 0 };
+	static u8 data[2][1024] __attribute__((aligned(8)));
+	static const u64 want[] = { 1, 2, 3, 4, 5, 6, 7, 10, 11, 12 };
+	struct pktcap_reader_mem_ring mr[2];
+	struct pktcap_ring_prod rp[2];
+	struct pktcap_mmap_info info;
+	const struct pktcap_rec_hdr *h;
+	struct pktcap_reader *r;
+	unsigned int ring, i;
+	u64 ts;
+
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, pktcap_ring_prod_init(&rp[i], &prod[i], &cons[i],
+						   data[i], 1024));
+		mr[i].prod = &prod[i];
+		mr[i].cons = &cons[i];
+		mr[i].data = data[i];
+	}
+	info_init(&info, 2, 1024);
+	ASSERT_EQ(0, pktcap_reader_attach_mem(&info, mr, &r));
+	for (ts = 1; ts <= 5; ts++)
+		put_ts(&rp[0], ts, 0);
+	ASSERT_EQ(0, pktcap_reader_next_merged(r, &ring, &h));
+	ASSERT_EQ(1, h->tstamp_ns);
+	/* published after the solo batch was loaded */
+	put_ts(&rp[1], 10, 1);
+	put_ts(&rp[1], 11, 1);
+	put_ts(&rp[0], 6, 0);
+	put_ts(&rp[0], 7, 0);
+	put_ts(&rp[1], 12, 1);
+	for (i = 1; i < ARRAY_SIZE(want); i++) {
+		ASSERT_EQ(0, pktcap_reader_next_merged(r, &ring, &h));
+		ASSERT_EQ(want[i], h->tstamp_ns);
+		ASSERT_EQ(ring, h->seq);
+	}
+	ASSERT_EQ(-EAGAIN, pktcap_reader_next_merged(r, &ring, &h));
+	ASSERT_EQ(prod[0].producer, cons[0].consumer);
+	ASSERT_EQ(prod[1].producer, cons[1].consumer);
+	pktcap_reader_close(r);
+}
+
 /*
  * The threaded stress: one producer thread per ring driving ring_proto.h
  * as the module does (reserve, fill, commit in small batches, count a drop

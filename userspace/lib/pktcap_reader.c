@@ -54,6 +54,7 @@ struct pktcap_reader {
 	int fd;				/* -1 in memory mode */
 	unsigned int nr_rings;
 	unsigned int cur;		/* ring pktcap_reader_next() reads */
+	int solo;			/* see pktcap_reader_next_merged() */
 	uint32_t size;
 	uint32_t mask;
 	uint64_t session_id;
@@ -141,6 +142,7 @@ static struct pktcap_reader *reader_alloc(const struct pktcap_mmap_info *info)
 	if (!r)
 		return NULL;
 	r->fd = -1;
+	r->solo = -1;
 	r->info = *info;
 	r->nr_rings = info->nr_rings;
 	r->size = info->ring_size;
@@ -429,13 +431,44 @@ int pktcap_reader_next(struct pktcap_reader *r, unsigned int *ring_idx,
 	return -EAGAIN;
 }
 
+/*
+ * When a scan finds records on one ring only (traffic arriving on one
+ * CPU, the common case), that ring is "solo": its loaded batch is drained
+ * without looking at the others, which the scan found empty, until it
+ * ends; then the next scan reloads every ring. Nothing else changes: the
+ * records of other rings that a scan would have found meanwhile were
+ * published after the solo batch was loaded, so the best-effort order
+ * across rings is the same as that of a scan per record.
+ */
+static int next_solo(struct pktcap_reader *r, unsigned int *ring_idx,
+		     const struct pktcap_rec_hdr **rec)
+{
+	struct reader_ring *ring = &r->rings[r->solo];
+	uint32_t len;
+	int err;
+
+	*ring_idx = r->solo;
+	err = ring_peek(r, ring, rec, &len);
+	if (!err)
+		ring->pos += len;
+	else
+		r->solo = -1;
+	return err;
+}
+
 int pktcap_reader_next_merged(struct pktcap_reader *r, unsigned int *ring_idx,
 			      const struct pktcap_rec_hdr **rec)
 {
 	const struct pktcap_rec_hdr *best = NULL;
-	unsigned int i, best_i = 0;
+	unsigned int i, best_i = 0, with_records = 0;
 	uint32_t best_len = 0;
 
+	if (r->solo >= 0) {
+		int err = next_solo(r, ring_idx, rec);
+
+		if (err != -EAGAIN)
+			return err;
+	}
 	for (i = 0; i < r->nr_rings; i++) {
 		const struct pktcap_rec_hdr *h;
 		uint32_t len;
@@ -448,6 +481,7 @@ int pktcap_reader_next_merged(struct pktcap_reader *r, unsigned int *ring_idx,
 			*ring_idx = i;
 			return err;
 		}
+		with_records++;
 		if (!best || h->tstamp_ns < best->tstamp_ns) {
 			best = h;
 			best_i = i;
@@ -456,6 +490,8 @@ int pktcap_reader_next_merged(struct pktcap_reader *r, unsigned int *ring_idx,
 	}
 	if (!best)
 		return -EAGAIN;
+	if (with_records == 1)
+		r->solo = (int)best_i;
 	r->rings[best_i].pos += best_len;
 	*ring_idx = best_i;
 	*rec = best;

@@ -106,8 +106,10 @@ int pktcap_reader_next(struct pktcap_reader *r, unsigned int *ring_idx,
  * exact (a ring is never reordered). Order across rings is best effort:
  * exact among the records available now, but a record published on one
  * ring after we returned a later-stamped record from another comes out
- * late. An empty ring's batch is reloaded on every call, which costs one
- * read of its producer index. O(nr_rings) per record.
+ * late. While only one ring has records, its loaded batch is drained
+ * without looking at the others; any other case reloads every empty
+ * ring's batch, one read of its producer index, and is O(nr_rings) per
+ * record.
  *
  * Return: as pktcap_reader_next().
  */
