@@ -21,6 +21,11 @@
 # KEY hashing the linux-source package version, the config fragment and the
 # parts of this script that shape the build, so a changed config is a new
 # build and an unchanged one is never rebuilt. `make check-debug` runs `check`.
+#
+# The suite's sizing variables, when set, reach the guest: FLOW_BIG and
+# FLOW_BIG_MAX (t_30's eviction test), ENC_RECORDS and ENC_SECONDS (t_60's
+# nonce test). The debug kernel runs some 6 times slower; the quick sizes
+# are FLOW_BIG=100000 FLOW_BIG_MAX=10000 ENC_RECORDS=100000.
 set -euo pipefail
 PROG=debug-kernel
 cd "$(dirname "$(readlink -f "$0")")/.."
@@ -148,13 +153,18 @@ cmd_run() {
 	trap "remove_modules '$kver'" EXIT
 	say "guest suite on $kver (tests/vm/run.sh --kernel $vmlinuz)"
 	t0=$(date +%s)
+	local v envs=()
+	for v in FLOW_BIG FLOW_BIG_MAX ENC_RECORDS ENC_SECONDS; do
+		[[ -z ${!v:-} ]] || envs+=("$v=${!v}")
+	done
 	# no5lvl: QEMU's "-cpu max" offers LA57, and this KASAN kernel on
 	# 5-level page tables reports a wild access from an early interrupt
 	# during identify_cpu(), before anything of pktcap runs.
 	(cd "$work/src" && PKTCAP_SUITE_UNLOAD=1 tests/vm/run.sh --kernel "$vmlinuz" \
 		--append no5lvl \
 		--timeout "${PKTCAP_DEBUG_TIMEOUT:-7200}" --mem "${PKTCAP_DEBUG_MEM:-3072}" \
-		--log "$work/console.log" -- tests/selftests/run.sh "$@") || rc=$?
+		--log "$work/console.log" -- env "${envs[@]}" tests/selftests/run.sh "$@") ||
+		rc=$?
 	say "guest suite on $kver: exit $rc in $(($(date +%s) - t0)) s (console: $work/console.log)"
 	return "$rc"
 }
