@@ -767,11 +767,33 @@ TEST(session_stopped)
 }
 
 /* Two rings, interleaved timestamps: the merge returns global order. */
+/*
+ * Two 1 KiB rings in memory, with a reader attached to both. The reader
+ * keeps a pointer to *info, as it does to a live info page.
+ */
+static int two_rings(struct pktcap_ring_producer *prod,
+		     struct pktcap_ring_consumer *cons, u8 (*data)[1024],
+		     struct pktcap_ring_prod *rp, struct pktcap_mmap_info *info,
+		     struct pktcap_reader **r)
+{
+	struct pktcap_reader_mem_ring mr[2];
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		if (pktcap_ring_prod_init(&rp[i], &prod[i], &cons[i], data[i], 1024))
+			return -1;
+		mr[i].prod = &prod[i];
+		mr[i].cons = &cons[i];
+		mr[i].data = data[i];
+	}
+	info_init(info, 2, 1024);
+	return pktcap_reader_attach_mem(info, mr, r);
+}
+
 TEST(merged_order)
 {
 	struct pktcap_ring_producer prod[2] __attribute__((aligned(64))) = { 0 };
 	struct pktcap_ring_consumer cons[2] = { 0 };
-	struct pktcap_reader_mem_ring mr[2];
 	struct pktcap_ring_prod rp[2];
 	static u8 data[2][1024] __attribute__((aligned(8)));
 	struct pktcap_mmap_info info;
@@ -782,15 +804,7 @@ TEST(merged_order)
 	u64 s = 99;
 	int n = 0;
 
-	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(0, pktcap_ring_prod_init(&rp[i], &prod[i], &cons[i],
-						   data[i], 1024));
-		mr[i].prod = &prod[i];
-		mr[i].cons = &cons[i];
-		mr[i].data = data[i];
-	}
-	info_init(&info, 2, 1024);
-	ASSERT_EQ(0, pktcap_reader_attach_mem(&info, mr, &r));
+	ASSERT_EQ(0, two_rings(prod, cons, data, rp, &info, &r));
 	for (;;) {
 		struct pktcap_rec_hdr *w;
 
@@ -840,7 +854,6 @@ TEST(merged_solo_ring)
 	struct pktcap_ring_consumer cons[2] = { 0 };
 	static u8 data[2][1024] __attribute__((aligned(8)));
 	static const u64 want[] = { 1, 2, 3, 4, 5, 6, 7, 10, 11, 12 };
-	struct pktcap_reader_mem_ring mr[2];
 	struct pktcap_ring_prod rp[2];
 	struct pktcap_mmap_info info;
 	const struct pktcap_rec_hdr *h;
@@ -848,15 +861,7 @@ TEST(merged_solo_ring)
 	unsigned int ring, i;
 	u64 ts;
 
-	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(0, pktcap_ring_prod_init(&rp[i], &prod[i], &cons[i],
-						   data[i], 1024));
-		mr[i].prod = &prod[i];
-		mr[i].cons = &cons[i];
-		mr[i].data = data[i];
-	}
-	info_init(&info, 2, 1024);
-	ASSERT_EQ(0, pktcap_reader_attach_mem(&info, mr, &r));
+	ASSERT_EQ(0, two_rings(prod, cons, data, rp, &info, &r));
 	for (ts = 1; ts <= 5; ts++)
 		put_ts(&rp[0], ts, 0);
 	ASSERT_EQ(0, pktcap_reader_next_merged(r, &ring, &h));
