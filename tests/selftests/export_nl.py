@@ -4,7 +4,10 @@
 
   export_nl.py meter DEV[,DEV] [INACTIVE_S [BACKEND]]  enable the flow meter
   export_nl.py meter off                               disable it
-  export_nl.py metrics                                 METRICS as one JSON object
+  export_nl.py metrics                                 METRICS as one JSON object,
+                                                       plus "t_request_ms": the
+                                                       wall clock just before the
+                                                       request left
   export_nl.py listen SECONDS                          flows on the "flows" group
                                                        as JSON lines, for SECONDS
 
@@ -108,7 +111,9 @@ def meter(g, args):
 
 
 def metrics(g):
-    out = {}
+    # Sampled before the request: a flow with first_ns before it began
+    # before the kernel read its counters (see baseline in t_40).
+    out = {"t_request_ms": time.time_ns() // 1000000}
     for m in g.req(g.fam, CMD_METRICS):
         for t, v in attrs(m[4:]):
             if t != A_METRICS:

@@ -138,12 +138,28 @@ traffic() {
 	ip netns exec $A ping -6 -c 2 -i 0.2 -q 2001:db8::2 >/dev/null
 }
 
-# baseline: at a quiet moment, the kernel's counters and the time (ms);
-# flows that began before T0 were delivered (or lost) before it
+# baseline: the kernel's counters in a reply that shows no flow active or
+# pending, and T0, the time (ms) just before that request: every flow that
+# began before T0 was delivered (or lost) before the counters were read,
+# and every flow the counters do not hold began after T0. (Reading the
+# time after the counters, as this did, left a window of a python start
+# in which a neighbour-discovery packet made the sums differ by one.)
 baseline() {
-	wait_quiet || fail "$1: the meter went quiet before traffic"
-	read -r fp0 bl0 pl0 <<<"$(metrics flow_packets batches_lost packets_lost)"
-	T0=$(date +%s%3N)
+	local i q
+	for i in $(seq 100); do
+		read -r q fp0 bl0 pl0 T0 <<<"$(metrics_at flows_active flows_pending \
+			flow_packets batches_lost packets_lost)"
+		[ "$q" = 0 ] && return 0
+		sleep 0.1
+	done
+	fail "$1: the meter went quiet before traffic"
+}
+
+# metrics_at ACTIVE PENDING FIELD...: ACTIVE + PENDING, the FIELDs, then
+# the reply's t_request_ms, from one METRICS reply
+metrics_at() {
+	inb $NL metrics | python3 -c 'import json,sys; d=json.load(sys.stdin); a=sys.argv[1:]
+print(d[a[0]] + d[a[1]], " ".join(str(d[k]) for k in a[2:]), d["t_request_ms"])' "$@"
 }
 
 state() {
