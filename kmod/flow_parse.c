@@ -381,12 +381,22 @@ int pktcap_flow_parse(const u8 *frame, unsigned int len,
 	u16 proto = 0;
 	int ret;
 
-	memset(key, 0, sizeof(*key));
-	memset(pkt, 0, sizeof(*pkt));
+	/*
+	 * Field by field: one 48-byte memset() is a "rep stos" under GCC's
+	 * generic tuning, which takes longer to start than these stores take.
+	 */
+	memset(key->src, 0, sizeof(key->src));
+	memset(key->dst, 0, sizeof(key->dst));
 	key->ifindex = meta->ifindex;
+	key->vlan = meta->vlan_present ? meta->vlan_tci & FP_VLAN_VID_MASK : 0;
+	key->l3proto = 0;
+	key->sport = 0;
+	key->dport = 0;
+	key->proto = 0;
+	key->dscp = 0;
 	key->direction = meta->direction;
-	if (meta->vlan_present)
-		key->vlan = meta->vlan_tci & FP_VLAN_VID_MASK;
+	key->reserved = 0;
+	memset(pkt, 0, sizeof(*pkt));
 	pkt->l3_len = c.end;
 
 	switch (meta->link) {
