@@ -131,7 +131,7 @@ static void pktcap_wake_timer(struct timer_list *t)
 		wake_up_interruptible_poll(&s->pn->wq, EPOLLIN | EPOLLRDNORM);
 }
 
-static void capture_rx(struct pktcap_hook *h, struct sk_buff *skb, u8 dir)
+void pktcap_capture_rx(struct pktcap_hook *h, struct sk_buff *skb, u8 dir)
 {
 	struct pktcap_session *s = h->owner;
 	struct pktcap_cap_stats *st = this_cpu_ptr(s->pn->cap_stats);
@@ -302,7 +302,7 @@ int pktcap_capture_start(struct pktcap_net *pn, struct nlattr **tb,
 	err = pktcap_hooks_attach(s->hooks, &s->nr_hooks, pn->net, capture,
 				  PKTCAP_A_CAPTURE_DEVICE, &(struct pktcap_hook) {
 					.backend = s->backend,
-					.rx = capture_rx,
+					.rx = pktcap_capture_rx,
 					.owner = s,
 				  }, extack);
 	if (err)

@@ -196,7 +196,6 @@ struct pktcap_meter *pktcap_meter_alloc(struct pktcap_net *pn,
 					const struct pktcap_meter_cfg *cfg,
 					unsigned int nr_devs);
 void pktcap_meter_free(struct pktcap_meter *m);
-void pktcap_meter_rx(struct pktcap_hook *h, struct sk_buff *skb, u8 dir);
 void pktcap_meter_expire(struct pktcap_meter *m, bool force);
 void pktcap_meter_active(struct pktcap_meter *m, u64 *flows, u64 *packets);
 int pktcap_flow_cache_init(void);

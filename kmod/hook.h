@@ -8,6 +8,7 @@
 #ifndef _PKTCAP_HOOK_H
 #define _PKTCAP_HOOK_H
 
+#include <linux/indirect_call_wrapper.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/pktcap.h>
@@ -67,6 +68,20 @@ int pktcap_hooks_attach(struct pktcap_hook *hooks, unsigned int *nr,
 			struct net *net, struct nlattr *nest, int type,
 			const struct pktcap_hook *tmpl,
 			struct netlink_ext_ack *extack);
+
+/* The two consumers' rx functions, in capture.c and flow.c. */
+void pktcap_capture_rx(struct pktcap_hook *h, struct sk_buff *skb, u8 dir);
+void pktcap_meter_rx(struct pktcap_hook *h, struct sk_buff *skb, u8 dir);
+
+/*
+ * What backends call for every packet. A direct call where it can be:
+ * with retpolines, an indirect call per packet costs more than a compare.
+ */
+static inline void pktcap_hook_rx(struct pktcap_hook *h, struct sk_buff *skb,
+				  u8 dir)
+{
+	INDIRECT_CALL_2(h->rx, pktcap_capture_rx, pktcap_meter_rx, h, skb, dir);
+}
 
 /* Per-backend operations, in hook_*.c. Called under rtnl_lock. */
 int pktcap_nf_attach(struct pktcap_hook *h, struct netlink_ext_ack *extack);

@@ -16,7 +16,7 @@ static unsigned int pktcap_nf_in(void *priv, struct sk_buff *skb,
 {
 	struct pktcap_hook *h = priv;
 
-	h->rx(h, skb, PKTCAP_DIR_IN);
+	pktcap_hook_rx(h, skb, PKTCAP_DIR_IN);
 	return NF_ACCEPT;
 }
 
@@ -25,7 +25,7 @@ static unsigned int pktcap_nf_out(void *priv, struct sk_buff *skb,
 {
 	struct pktcap_hook *h = priv;
 
-	h->rx(h, skb, PKTCAP_DIR_OUT);
+	pktcap_hook_rx(h, skb, PKTCAP_DIR_OUT);
 	return NF_ACCEPT;
 }
 

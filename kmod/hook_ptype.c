@@ -18,7 +18,7 @@ static int pktcap_ptype_rcv(struct sk_buff *skb, struct net_device *dev,
 	u8 dir = skb->pkt_type == PACKET_OUTGOING ? PKTCAP_DIR_OUT :
 						    PKTCAP_DIR_IN;
 
-	h->rx(h, skb, dir);
+	pktcap_hook_rx(h, skb, dir);
 	/* deliver_skb() took a reference for us. */
 	consume_skb(skb);
 	return NET_RX_SUCCESS;

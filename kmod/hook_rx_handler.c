@@ -13,7 +13,7 @@ static rx_handler_result_t pktcap_rx_handler(struct sk_buff **pskb)
 	struct sk_buff *skb = *pskb;
 	struct pktcap_hook *h = rcu_dereference(skb->dev->rx_handler_data);
 
-	h->rx(h, skb, PKTCAP_DIR_IN);
+	pktcap_hook_rx(h, skb, PKTCAP_DIR_IN);
 	return RX_HANDLER_PASS;
 }
 
