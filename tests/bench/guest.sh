@@ -28,6 +28,7 @@ guest_info() {
 		echo "kernel=$(uname -r)"
 		echo "cpus=$(nproc)"
 		echo "cpu_model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+		echo "clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 		echo "mem_kb=$(awk '/^MemTotal/ {print $2}' /proc/meminfo)"
 		echo "tcpdump=$(tcpdump --version 2>&1 | head -n1)"
 		echo "libpcap=$(tcpdump --version 2>&1 | awk '/libpcap/ {print $3; exit}')"

@@ -22,7 +22,7 @@
 # an hour: no flow expires during the run. Each meter's table is filled by a
 # warm-up of 1000*D packets first; the timed run then only finds flows.
 
-METER_COUNT=${BENCH_METER_COUNT:-100000}
+METER_COUNT=${BENCH_METER_COUNT:-400000}
 METER_DSTS=${BENCH_METER_DSTS:-1 101 1001}
 METER_MAX_FLOWS=${BENCH_METER_MAX_FLOWS:-2097152}
 METER_IDLE=${BENCH_METER_IDLE:-5}	# seconds of background-cost measurement

@@ -87,7 +87,8 @@ def meta_block(d):
         f"load average {m.get('load_before', '?')} before / {m.get('load_after', '?')} after "
         f"(other QEMU guests of colleagues share the machine). "
         f"Guest: QEMU {m.get('qemu', '?')} TCG, `-smp 2 -m {m.get('mem', '?')}`, "
-        f"kernel {g.get('kernel', '?')}, guest CPU \"{g.get('cpu_model', '?')}\"; "
+        f"kernel {g.get('kernel', '?')}, guest CPU \"{g.get('cpu_model', '?')}\", "
+        f"clocksource {g.get('clocksource', '?')}; "
         f"pktcap {g.get('pktcap', '?')} at git {m.get('git', '?')}.",
     ]
     return "\n".join(lines)
