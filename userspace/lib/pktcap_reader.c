@@ -383,6 +383,18 @@ static int ring_peek(const struct pktcap_reader *r, struct reader_ring *ring,
 	return -EAGAIN;
 }
 
+/* The next real record of the batch, consumed. */
+static int ring_take(const struct pktcap_reader *r, struct reader_ring *ring,
+		     const struct pktcap_rec_hdr **rec)
+{
+	uint32_t len;
+	int err = ring_peek(r, ring, rec, &len);
+
+	if (!err)
+		ring->pos += len;
+	return err;
+}
+
 /* Peek, and if the batch is used up, hand it back and load the next one. */
 static int ring_peek_refill(const struct pktcap_reader *r,
 			    struct reader_ring *ring,
@@ -412,13 +424,10 @@ int pktcap_reader_next(struct pktcap_reader *r, unsigned int *ring_idx,
 	 */
 	for (i = 0; i <= r->nr_rings; i++) {
 		struct reader_ring *ring = &r->rings[r->cur];
-		uint32_t len;
 		int err;
 
 		*ring_idx = r->cur;
-		err = ring_peek(r, ring, rec, &len);
-		if (!err)
-			ring->pos += len;
+		err = ring_take(r, ring, rec);
 		if (err != -EAGAIN)
 			return err;
 		ring_release(ring);
@@ -443,15 +452,11 @@ int pktcap_reader_next(struct pktcap_reader *r, unsigned int *ring_idx,
 static int next_solo(struct pktcap_reader *r, unsigned int *ring_idx,
 		     const struct pktcap_rec_hdr **rec)
 {
-	struct reader_ring *ring = &r->rings[r->solo];
-	uint32_t len;
 	int err;
 
 	*ring_idx = r->solo;
-	err = ring_peek(r, ring, rec, &len);
-	if (!err)
-		ring->pos += len;
-	else
+	err = ring_take(r, &r->rings[r->solo], rec);
+	if (err)
 		r->solo = -1;
 	return err;
 }
