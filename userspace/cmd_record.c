@@ -272,7 +272,11 @@ static int drain(struct rec_state *s, const struct rec_opts *o)
 	unsigned int ring;
 	int err;
 
-	while (!o->count || s->written < o->count) {
+	/*
+	 * @stop too: under a flood the rings never run dry, and SIGINT must
+	 * still end the recording now, not at COUNT.
+	 */
+	while (!stop && (!o->count || s->written < o->count)) {
 		err = pktcap_reader_next_merged(s->r, &ring, &rec);
 		if (err == -EAGAIN)
 			break;

@@ -68,7 +68,8 @@ static int drain(struct pktcap_reader *r, struct pk_sealw *w, uint64_t count,
 	unsigned int ring;
 	int err;
 
-	while (!count || pk_sealw_records(w) < count) {
+	/* *@stop too: under a flood the rings never run dry (cmd_record.c). */
+	while (!*stop && (!count || pk_sealw_records(w) < count)) {
 		err = pktcap_reader_next_merged(r, &ring, &rec);
 		if (err == -EAGAIN)
 			break;
