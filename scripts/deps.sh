@@ -21,7 +21,7 @@ BUILD_PKGS=(build-essential pkg-config linux-headers-amd64 linux-image-amd64
 	clang libclang-rt-14-dev python3 python3-yaml jq linux-source-6.1 xz-utils zstd gzip)
 GUEST_PKGS=(qemu-system-x86 busybox-static iproute2 iputils-ping openssl man-db tcpdump tshark iperf3 python3-prometheus-client socat
 	netcat-openbsd nfdump procps util-linux libcap2-bin)
-BENCH_PKGS=(iptables-netflow-dkms iptables)
+BENCH_PKGS=(iptables-netflow-dkms iptables linux-perf)
 
 MODE=${1:-check}
 case $MODE in

@@ -51,6 +51,9 @@ pg_attach() {
 	pg_thread "$cpu" "add_device $2"
 }
 
+# pg_sent DEV: packets DEV sent in the last run.
+pg_sent() { awk '/pkts-sofar:/ {print $2; exit}' "$PG/$1"; }
+
 # pg_run DEV COUNT [RATEP]: send COUNT packets (RATEP pps, 0 = full speed);
 # prints "PPS SENT ERRORS USEC" as pktgen reports them.
 pg_run() {

@@ -17,6 +17,9 @@
 # The meters' periodic workers are started on CPU 1 (pktcapctl under
 # taskset, ipt_NETFLOW exportcpu=1, kernel.timer_migration=0), away from
 # pktgen; what they cost is measured apart, as CPU time with no traffic.
+# Each repetition ends with a shared run (see shared()): both meters in one
+# pktgen run, their costs read from perf's samples of CPU 0, the figure a
+# drifting host cannot skew.
 # Flows: 1000 UDP source ports x D destinations, D = 1, 101, 1001 (coprime to
 # 1000, so pktgen's lock-step ranges give exactly 1000*D flows). Timeouts of
 # an hour: no flow expires during the run. Each meter's table is filled by a
@@ -27,6 +30,7 @@ METER_DSTS=${BENCH_METER_DSTS:-1 101 1001}
 METER_MAX_FLOWS=${BENCH_METER_MAX_FLOWS:-2097152}
 METER_IDLE=${BENCH_METER_IDLE:-5}	# seconds of background-cost measurement
 METER_TIMEOUT=3600
+METER_PERIOD_NS=250000	# perf's cpu-clock sampling period in the shared runs
 
 METER_D=1	# destinations of the current size
 
@@ -34,8 +38,12 @@ METER_D=1	# destinations of the current size
 # ports x METER_D destinations. Re-made at every switch of device, since
 # pktgen keeps the settings of attached devices only.
 pg_dev() {
-	local d=$((METER_D - 1))
 	pg_attach 0 "$1"
+	pg_dev_flows "$1"
+}
+
+pg_dev_flows() {
+	local d=$((METER_D - 1))
 	pg_set "$1" "xmit_mode netif_receive" "pkt_size 60" "src_min 198.18.1.1" \
 		"src_max 198.18.1.1" "udp_src_min 1000" "udp_src_max 2000" \
 		"udp_dst_min 9" "udp_dst_max 9" "dst_min 198.19.0.0" \
@@ -111,6 +119,32 @@ timed() {
 		"busy0=${c[0]} kern0=${c[1]} busy1=${c[3]} busy=${c[6]}"
 }
 
+# shared FLOWS REP: one pktgen run into d0 and d1 together, pktcap metering
+# d0 and ipt-netflow d1, with CPU 0 sampled by perf. A delay of 1 ns makes
+# pktgen's thread alternate between its two devices (it serves the one
+# whose next send is due first), so both meters see the same number of
+# packets at the same moments: a host that slows down slows both alike,
+# which the A/B runs above cannot promise. Emits kind=share with each
+# meter's samples (tests/bench/perf_share.py), each worth METER_PERIOD_NS
+# of CPU 0's time.
+shared() {
+	local f=$BENCH_TMP/shared.data share dev
+	pg_attach 0 d0
+	pg_thread 0 "add_device d1"
+	for dev in d0 d1; do
+		pg_dev_flows "$dev"
+		pg_set "$dev" "count $METER_COUNT" "delay 1"
+	done
+	iptnf_on
+	perf record -q -C 0 -g -e cpu-clock -c "$METER_PERIOD_NS" -o "$f" -- \
+		sh -c "echo start >$PG/pgctrl" >/dev/null 2>&1 || die "perf record failed"
+	iptnf_off
+	share=$(perf script -i "$f" 2>/dev/null | python3 "$HERE/perf_share.py")
+	emit "section=metering kind=share flows=$1 rep=$2 $share period_ns=$METER_PERIOD_NS" \
+		"sent_pktcap=$(pg_sent d0) sent_ipt=$(pg_sent d1)"
+	rm -f "$f"
+}
+
 # warm VARIANT DEV FLOWS: fill the table with FLOWS flows; emits kind=create
 # (the creation rate) and kind=mem (memory before and after).
 warm() {
@@ -178,6 +212,7 @@ metering_size() {
 		iptnf_on
 		timed ipt-netflow d1 "$flows" "$rep"
 		iptnf_off
+		shared "$flows" "$rep"
 	done
 	emit "section=metering kind=check flows=$flows pktcap_active=$(metric flows_active)" \
 		"iptnf_active=$(iptnf_active)"
