@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -158,6 +159,12 @@ static int open_file(struct pk_capfile *f)
 		return pk_capfile_fail(f, err, "%s", strerror(err));
 	}
 	setvbuf(f->fp, NULL, _IOFBF, PK_OUT_BUFSIZE);
+	/*
+	 * Only this thread touches the stream, and pcap_dump() makes three
+	 * stdio calls per packet (ferror, two fwrites), each taking the
+	 * stream's lock otherwise.
+	 */
+	__fsetlocking(f->fp, FSETLOCKING_BYCALLER);
 	f->file_bytes = 0;
 	f->started = false;
 	f->st.files++;
