@@ -140,14 +140,33 @@ static int kernel_parse(const struct nlmsghdr *nlh, struct verify_kernel *k)
 	return 0;
 }
 
+/*
+ * Without the lockdown file, securityfs's list of active LSMs tells a
+ * kernel without the lockdown LSM (it cannot be locked down: "none") from
+ * a securityfs that is not mounted (unknown).
+ */
+static void lockdown_absent(char *buf, size_t size)
+{
+	FILE *f = fopen("/sys/kernel/security/lsm", "r");
+	char lsms[512];
+
+	if (!f)
+		return;
+	if (fgets(lsms, sizeof(lsms), f) && !strstr(lsms, "lockdown"))
+		snprintf(buf, size, "none");
+	fclose(f);
+}
+
 /* "none [integrity] confidentiality": the bracketed word is the mode. */
 static void read_lockdown(char *buf, size_t size)
 {
 	FILE *f = fopen("/sys/kernel/security/lockdown", "r");
 	char line[128], *l, *r;
 
-	if (!f)
-		return;	/* securityfs not mounted, or no lockdown LSM */
+	if (!f) {
+		lockdown_absent(buf, size);
+		return;
+	}
 	if (fgets(line, sizeof(line), f) && (l = strchr(line, '[')) &&
 	    (r = strchr(l, ']'))) {
 		*r = '\0';
