@@ -75,6 +75,15 @@ wait_quiet() {
 	done
 }
 
+# The BENCH_* knobs set in the environment, as a command's prefix: the
+# reproducing command in docs/PERFORMANCE.md names them.
+knobs() {
+	local v
+	for v in $(compgen -v BENCH_ | sort); do
+		printf '%s=%s ' "$v" "${!v}"
+	done
+}
+
 # The BENCH_* knobs, as `env` arguments for the guest (tests/vm/run.sh passes
 # only PKTCAP_* variables through).
 guest_env() {
@@ -150,7 +159,7 @@ run_section() {
 		guest_section "$d" export || rc=$?
 		;;
 	esac
-	write_meta "$d" "make bench BENCH=$s" "$t0" "$load0"
+	write_meta "$d" "$(knobs)make bench BENCH=$s" "$t0" "$load0"
 	ln -sfn "$(basename "$d")" "$OUTROOT/$s"
 	say "$s: done in $((SECONDS - t0)) s (results in $d)"
 	return "$rc"
