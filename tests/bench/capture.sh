@@ -35,6 +35,7 @@ CAP_SNAPLEN=${BENCH_CAP_SNAPLEN:-65535}
 CAP_STEPS=${BENCH_CAP_STEPS:-3}		# bisection steps
 CAP_DRAIN=${BENCH_CAP_DRAIN:-1.5}	# seconds for the reader to catch up
 CAP_BURST=${BENCH_CAP_BURST:-32}	# rx traffic: receptions per skb
+CAP_SHARED_PPS=${BENCH_CAP_SHARED_PPS:-200000}	# shared_run's pace: no drops
 CAP_TRAFFIC=rx				# set by capture_section
 PG_DEV=v1
 READER_PID=
@@ -194,6 +195,45 @@ bisect() {
 	emit "section=$sec kind=zerodrop variant=$v rep=$rep rate=$best bound=bisect lo=$lo hi=$hi"
 }
 
+# shared_run SECTION REP: pktcap and tcpdump capture the same packets at
+# once, both readers on CPU 1, pktgen paced at CAP_SHARED_PPS so that
+# neither drops, perf sampling CPU 0 every 250 us: each tap's in-kernel
+# cost per packet, on the same packets at the same moments, which host
+# drift cannot skew (tests/bench/perf_share.py). Emits kind=share.
+shared_run() {
+	local f=$BENCH_TMP/shared.data share perf_pid tpid ppid rate=$CAP_SHARED_PPS
+	local perr=$BENCH_TMP/shared-pktcap.err
+	local -a a b
+	READER_ERR=$BENCH_TMP/shared-tcpdump.err
+	taskset -c 1 tcpdump -i v1 -n -p -s "$CAP_SNAPLEN" -B "$CAP_BUF_KB" \
+		-w /dev/null 2>"$READER_ERR" &
+	tpid=$!
+	taskset -c 1 "$PKTCAPCTL" record -i v1 -s "$CAP_SNAPLEN" -B "$CAP_BUF_KB" \
+		-w /dev/null 2>"$perr" &
+	ppid=$!
+	wait_for 20 listening || die "tcpdump did not start: $(cat "$READER_ERR")"
+	wait_for 20 has_fd "$ppid" /dev/pktcap || die "pktcapctl record did not start: $(cat "$perr")"
+	[[ $PG_DEV == v1 ]] && rate=$((rate / CAP_BURST))
+	read -r -a a <<<"$(metrics captured dropped)"
+	perf record -q -C 0 -g -e cpu-clock -c 250000 -o "$f" >/dev/null 2>&1 &
+	perf_pid=$!
+	sleep 1
+	pg_run "$PG_DEV" "$CAP_COUNT" "$rate" >/dev/null
+	kill -INT "$perf_pid"
+	wait "$perf_pid" 2>/dev/null
+	sleep "$CAP_DRAIN"
+	read -r -a b <<<"$(metrics captured dropped)"
+	kill -INT "$tpid" "$ppid" 2>/dev/null
+	wait "$tpid" "$ppid" 2>/dev/null
+	share=$(perf script -i "$f" 2>/dev/null | python3 "$HERE/perf_share.py" capture)
+	emit "section=$1 kind=share rep=$2 $share period_ns=250000 sent=$(pg_sent "$PG_DEV")" \
+		"burst=$CAP_BURST pktcap_captured=$((b[0] - a[0])) pktcap_dropped=$((b[1] - a[1]))" \
+		"tcpdump_captured=$(tcpdump_stat "received by filter")" \
+		"tcpdump_dropped=$(tcpdump_stat "dropped by kernel")"
+	rm -f "$f"
+	READER_ERR=
+}
+
 capture_section() {
 	local sec=$1 rep v
 	local -a variants res
@@ -216,6 +256,9 @@ capture_section() {
 			read -r -a res <<<"${full[$v]}"
 			bisect "$sec" "$v" "$rep" "${res[0]}" "${res[1]}"
 		done
+		if [[ " ${variants[*]} " == *" tcpdump "* ]]; then
+			shared_run "$sec" "$rep"
+		fi
 	done
 	if [[ " ${variants[*]} " == *" pktcap-sealed "* ]]; then
 		crypto_used >"$BENCH_OUT/crypto.txt"

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""perf_share.py - how many of CPU 0's samples each flow meter's code took.
+"""perf_share.py [meter|capture] - how many of CPU 0's samples each peer's
+code took.
 
 Reads `perf script` output (callchains of cpu-clock samples, leaf first) on
-standard input and prints one line of KEY=VALUE:
+standard input and prints one line of KEY=VALUE. For the flow meters
+(the default):
 
   samples        all samples
   pktcap         samples with pktcap_nf_in in the callchain: the meter's
@@ -16,6 +18,13 @@ standard input and prints one line of KEY=VALUE:
 ipt-netflow's share leaves out the evaluation of its iptables rule (that
 code is shared with the DROP rule every variant has), pktcap's includes its
 hook: any error is against pktcap.
+
+For the captures (`capture`), both taps on the same device:
+
+  samples        all samples
+  pktcap         samples with pktcap_capture_rx in the callchain, or the
+                 ptype backend's pktcap_ptype_rcv, which calls it
+  af_packet      samples with tpacket_rcv or packet_rcv in the callchain
 """
 import re
 import sys
@@ -23,7 +32,15 @@ import sys
 FRAME = re.compile(r"^\s*[0-9a-f]+\s+(\S+?)(\+0x[0-9a-f]+)?\s+\(")
 
 
-def classify(chain):
+def classify_capture(chain):
+    if "pktcap_ptype_rcv" in chain or "pktcap_capture_rx" in chain:
+        return "pktcap"
+    if "tpacket_rcv" in chain or "packet_rcv" in chain:
+        return "af_packet"
+    return None
+
+
+def classify_meter(chain):
     if "pktcap_nf_in" in chain:
         return "pktcap"
     if "netflow_target" in chain:
@@ -35,7 +52,14 @@ def classify(chain):
 
 
 def main():
-    counts = {"samples": 0, "pktcap": 0, "pktcap_hook": 0, "ipt_netflow": 0}
+    if sys.argv[1:] == ["capture"]:
+        classify = classify_capture
+        counts = {"samples": 0, "pktcap": 0, "af_packet": 0}
+    elif sys.argv[1:] in ([], ["meter"]):
+        classify = classify_meter
+        counts = {"samples": 0, "pktcap": 0, "pktcap_hook": 0, "ipt_netflow": 0}
+    else:
+        sys.exit("usage: perf_share.py [meter|capture] <perf-script-output")
     chain = []
     in_sample = False
 
