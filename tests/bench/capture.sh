@@ -220,11 +220,11 @@ shared_run() {
 	sleep 1
 	pg_run "$PG_DEV" "$CAP_COUNT" "$rate" >/dev/null
 	kill -INT "$perf_pid"
-	wait "$perf_pid" 2>/dev/null
+	wait "$perf_pid" 2>/dev/null || true	# 130: ended by the SIGINT
 	sleep "$CAP_DRAIN"
 	read -r -a b <<<"$(metrics captured dropped)"
 	kill -INT "$tpid" "$ppid" 2>/dev/null
-	wait "$tpid" "$ppid" 2>/dev/null
+	wait "$tpid" "$ppid" 2>/dev/null || true
 	share=$(perf script -i "$f" 2>/dev/null | python3 "$HERE/perf_share.py" capture)
 	emit "section=$1 kind=share rep=$2 $share period_ns=250000 sent=$(pg_sent "$PG_DEV")" \
 		"burst=$CAP_BURST pktcap_captured=$((b[0] - a[0])) pktcap_dropped=$((b[1] - a[1]))" \
