@@ -201,7 +201,7 @@ bisect() {
 # cost per packet, on the same packets at the same moments, which host
 # drift cannot skew (tests/bench/perf_share.py). Emits kind=share.
 shared_run() {
-	local f=$BENCH_TMP/shared.data share perf_pid tpid ppid rate=$CAP_SHARED_PPS
+	local f=$BENCH_TMP/shared.data share tpid ppid rate=$CAP_SHARED_PPS
 	local perr=$BENCH_TMP/shared-pktcap.err
 	local -a a b
 	READER_ERR=$BENCH_TMP/shared-tcpdump.err
@@ -215,12 +215,9 @@ shared_run() {
 	wait_for 20 has_fd "$ppid" /dev/pktcap || die "pktcapctl record did not start: $(cat "$perr")"
 	[[ $PG_DEV == v1 ]] && rate=$((rate / CAP_BURST))
 	read -r -a a <<<"$(metrics captured dropped)"
-	perf record -q -C 0 -g -e cpu-clock -c 250000 -o "$f" >/dev/null 2>&1 &
-	perf_pid=$!
-	sleep 1
-	pg_run "$PG_DEV" "$CAP_COUNT" "$rate" >/dev/null
-	kill -INT "$perf_pid"
-	wait "$perf_pid" 2>/dev/null || true	# 130: ended by the SIGINT
+	pg_set "$PG_DEV" "count $CAP_COUNT" "ratep $rate"
+	perf record -q -C 0 -g -e cpu-clock -c 250000 -o "$f" -- \
+		sh -c "echo start >$PG/pgctrl" >/dev/null 2>&1 || die "perf record failed"
 	sleep "$CAP_DRAIN"
 	read -r -a b <<<"$(metrics captured dropped)"
 	kill -INT "$tpid" "$ppid" 2>/dev/null
