@@ -182,6 +182,31 @@ static inline void pktcap_ring_write_pad(struct pktcap_ring_prod *r, u32 off,
 	pad->flags = PKTCAP_REC_F_PAD;
 }
 
+/*
+ * Every field of a new header, written one by one: memset() or a compound
+ * literal of these 48 bytes becomes a "rep stos" under GCC's generic
+ * tuning, which is slower to start than the stores it replaces, and this
+ * runs for every captured packet.
+ */
+static inline void pktcap_rec_hdr_init(struct pktcap_rec_hdr *h, u32 rec_len)
+{
+	h->rec_len = rec_len;
+	h->flags = 0;
+	h->hdr_len = sizeof(*h);
+	h->cap_len = 0;
+	h->wire_len = 0;
+	h->tstamp_ns = 0;
+	h->seq = 0;
+	h->ifindex = 0;
+	h->protocol = 0;
+	h->direction = 0;
+	h->pkt_type = 0;
+	h->vlan_tci = 0;
+	h->vlan_proto = 0;
+	h->linktype = 0;
+	h->reserved = 0;
+}
+
 /**
  * pktcap_ring_reserve() - reserve the next record
  * @r: the ring
@@ -212,31 +237,6 @@ static inline void pktcap_ring_write_pad(struct pktcap_ring_prod *r, u32 off,
  * (or the consumer is invalid, or the record can never fit): the caller
  * counts a drop.
  */
-/*
- * Every field of a new header, written one by one: memset() or a compound
- * literal of these 48 bytes becomes a "rep stos" under GCC's generic
- * tuning, which is slower to start than the stores it replaces, and this
- * runs for every captured packet.
- */
-static inline void pktcap_rec_hdr_init(struct pktcap_rec_hdr *h, u32 rec_len)
-{
-	h->rec_len = rec_len;
-	h->flags = 0;
-	h->hdr_len = sizeof(*h);
-	h->cap_len = 0;
-	h->wire_len = 0;
-	h->tstamp_ns = 0;
-	h->seq = 0;
-	h->ifindex = 0;
-	h->protocol = 0;
-	h->direction = 0;
-	h->pkt_type = 0;
-	h->vlan_tci = 0;
-	h->vlan_proto = 0;
-	h->linktype = 0;
-	h->reserved = 0;
-}
-
 static inline struct pktcap_rec_hdr *
 pktcap_ring_reserve(struct pktcap_ring_prod *r, u32 payload_len)
 {

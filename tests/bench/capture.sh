@@ -82,9 +82,10 @@ capture_teardown() {
 has_fd() { ls -l "/proc/$1/fd" 2>/dev/null | grep -q -- "$2"; }
 listening() { grep -q 'listening on' "$READER_ERR"; }
 
-# reader_start VARIANT: the reader, pinned to CPU 1, ready to receive.
+# reader_start VARIANT [ERRFILE]: the reader, pinned to CPU 1, ready to
+# receive; its stderr in ERRFILE (READER_ERR), its pid in READER_PID.
 reader_start() {
-	READER_ERR=$BENCH_TMP/reader.err
+	READER_ERR=${2:-$BENCH_TMP/reader.err}
 	: >"$READER_ERR"
 	case $1 in
 	none) READER_PID= ; return 0 ;;
@@ -197,38 +198,30 @@ bisect() {
 
 # shared_run SECTION REP: pktcap and tcpdump capture the same packets at
 # once, both readers on CPU 1, pktgen paced at CAP_SHARED_PPS so that
-# neither drops, perf sampling CPU 0 every 250 us: each tap's in-kernel
-# cost per packet, on the same packets at the same moments, which host
-# drift cannot skew (tests/bench/perf_share.py). Emits kind=share.
+# neither drops, CPU 0 sampled by perf: each tap's in-kernel cost per
+# packet, on the same packets at the same moments, which host drift
+# cannot skew (pg_start_sampled, tests/bench/perf_share.py). Emits
+# kind=share.
 shared_run() {
-	local f=$BENCH_TMP/shared.data share tpid ppid rate=$CAP_SHARED_PPS
-	local perr=$BENCH_TMP/shared-pktcap.err
+	local share tpid terr=$BENCH_TMP/shared-tcpdump.err rate=$CAP_SHARED_PPS
 	local -a a b
-	READER_ERR=$BENCH_TMP/shared-tcpdump.err
-	taskset -c 1 tcpdump -i v1 -n -p -s "$CAP_SNAPLEN" -B "$CAP_BUF_KB" \
-		-w /dev/null 2>"$READER_ERR" &
-	tpid=$!
-	taskset -c 1 "$PKTCAPCTL" record -i v1 -s "$CAP_SNAPLEN" -B "$CAP_BUF_KB" \
-		-w /dev/null 2>"$perr" &
-	ppid=$!
-	wait_for 20 listening || die "tcpdump did not start: $(cat "$READER_ERR")"
-	wait_for 20 has_fd "$ppid" /dev/pktcap || die "pktcapctl record did not start: $(cat "$perr")"
+	reader_start tcpdump "$terr"
+	tpid=$READER_PID
+	reader_start pktcap "$BENCH_TMP/shared-pktcap.err"
 	[[ $PG_DEV == v1 ]] && rate=$((rate / CAP_BURST))
 	read -r -a a <<<"$(metrics captured dropped)"
 	pg_set "$PG_DEV" "count $CAP_COUNT" "ratep $rate"
-	perf record -q -C 0 -g -e cpu-clock -c 250000 -o "$f" -- \
-		sh -c "echo start >$PG/pgctrl" >/dev/null 2>&1 || die "perf record failed"
+	share=$(pg_start_sampled capture)
 	sleep "$CAP_DRAIN"
 	read -r -a b <<<"$(metrics captured dropped)"
-	kill -INT "$tpid" "$ppid" 2>/dev/null
-	wait "$tpid" "$ppid" 2>/dev/null || true
-	share=$(perf script -i "$f" 2>/dev/null | python3 "$HERE/perf_share.py" capture)
-	emit "section=$1 kind=share rep=$2 $share period_ns=250000 sent=$(pg_sent "$PG_DEV")" \
+	reader_stop
+	kill -INT "$tpid" 2>/dev/null || true
+	wait "$tpid" 2>/dev/null || true
+	READER_ERR=$terr	# for tcpdump_stat
+	emit "section=$1 kind=share rep=$2 $share sent=$(pg_sent "$PG_DEV")" \
 		"burst=$CAP_BURST pktcap_captured=$((b[0] - a[0])) pktcap_dropped=$((b[1] - a[1]))" \
 		"tcpdump_captured=$(tcpdump_stat "received by filter")" \
 		"tcpdump_dropped=$(tcpdump_stat "dropped by kernel")"
-	rm -f "$f"
-	READER_ERR=
 }
 
 capture_section() {

@@ -54,6 +54,22 @@ pg_attach() {
 # pg_sent DEV: packets DEV sent in the last run.
 pg_sent() { awk '/pkts-sofar:/ {print $2; exit}' "$PG/$1"; }
 
+# The shared runs' sampling: perf's cpu-clock on CPU 0, one sample per
+# PERF_PERIOD_NS of its time, with call chains.
+PERF_PERIOD_NS=250000
+
+# pg_start_sampled MODE: start pktgen's attached devices (counts and rates
+# already set), CPU 0 sampled while they run; prints perf_share.py MODE's
+# counts and "period_ns=".
+pg_start_sampled() {
+	local f=$BENCH_TMP/shared.data share
+	perf record -q -C 0 -g -e cpu-clock -c "$PERF_PERIOD_NS" -o "$f" -- \
+		sh -c "echo start >$PG/pgctrl" >/dev/null 2>&1 || die "perf record failed"
+	share=$(perf script -i "$f" 2>/dev/null | python3 "$HERE/perf_share.py" "$1")
+	rm -f "$f"
+	echo "$share period_ns=$PERF_PERIOD_NS"
+}
+
 # pg_run DEV COUNT [RATEP]: send COUNT packets (RATEP pps, 0 = full speed);
 # prints "PPS SENT ERRORS USEC" as pktgen reports them.
 pg_run() {

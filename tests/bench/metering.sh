@@ -30,7 +30,6 @@ METER_DSTS=${BENCH_METER_DSTS:-1 101 1001}
 METER_MAX_FLOWS=${BENCH_METER_MAX_FLOWS:-2097152}
 METER_IDLE=${BENCH_METER_IDLE:-5}	# seconds of background-cost measurement
 METER_TIMEOUT=3600
-METER_PERIOD_NS=250000	# perf's cpu-clock sampling period in the shared runs
 
 METER_D=1	# destinations of the current size
 
@@ -125,10 +124,9 @@ timed() {
 # whose next send is due first), so both meters see the same number of
 # packets at the same moments: a host that slows down slows both alike,
 # which the A/B runs above cannot promise. Emits kind=share with each
-# meter's samples (tests/bench/perf_share.py), each worth METER_PERIOD_NS
-# of CPU 0's time.
+# meter's samples (pg_start_sampled, tests/bench/perf_share.py).
 shared() {
-	local f=$BENCH_TMP/shared.data share dev
+	local share dev
 	pg_attach 0 d0
 	pg_thread 0 "add_device d1"
 	for dev in d0 d1; do
@@ -136,13 +134,10 @@ shared() {
 		pg_set "$dev" "count $METER_COUNT" "delay 1"
 	done
 	iptnf_on
-	perf record -q -C 0 -g -e cpu-clock -c "$METER_PERIOD_NS" -o "$f" -- \
-		sh -c "echo start >$PG/pgctrl" >/dev/null 2>&1 || die "perf record failed"
+	share=$(pg_start_sampled meter)
 	iptnf_off
-	share=$(perf script -i "$f" 2>/dev/null | python3 "$HERE/perf_share.py")
-	emit "section=metering kind=share flows=$1 rep=$2 $share period_ns=$METER_PERIOD_NS" \
+	emit "section=metering kind=share flows=$1 rep=$2 $share" \
 		"sent_pktcap=$(pg_sent d0) sent_ipt=$(pg_sent d1)"
-	rm -f "$f"
 }
 
 # warm VARIANT DEV FLOWS: fill the table with FLOWS flows; emits kind=create

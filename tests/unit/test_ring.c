@@ -766,7 +766,6 @@ TEST(session_stopped)
 	tring_free(t);
 }
 
-/* Two rings, interleaved timestamps: the merge returns global order. */
 /*
  * Two 1 KiB rings in memory, with a reader attached to both. The reader
  * keeps a pointer to *info, as it does to a live info page.
@@ -790,6 +789,7 @@ static int two_rings(struct pktcap_ring_producer *prod,
 	return pktcap_reader_attach_mem(info, mr, r);
 }
 
+/* Two rings, interleaved timestamps: the merge returns global order. */
 TEST(merged_order)
 {
 	struct pktcap_ring_producer prod[2] __attribute__((aligned(64))) = { 0 };
