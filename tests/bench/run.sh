@@ -15,7 +15,8 @@
 #
 # Knobs (environment): BENCH_REPS (default 3), BENCH_CAP_COUNT (1000000;
 # 100000 for the encryption section's veth traffic), BENCH_CAP_BURST (32),
-# BENCH_CAP_TRAFFIC (rx or veth: see capture.sh), BENCH_CAP_BUF_KB (4096), BENCH_CAP_STEPS (3), BENCH_METER_COUNT (400000),
+# BENCH_CAP_TRAFFIC (rx or veth: see capture.sh), BENCH_CAP_BUF_KB (4096), BENCH_CAP_STEPS (3),
+# BENCH_CAP_SHARED_PPS (200000: the pace of the shared run), BENCH_METER_COUNT (400000),
 # BENCH_METER_DSTS ("1 101 1001"), BENCH_EXPORT_COUNT (202000),
 # BENCH_EXPORTER_RECORDS (2000000), BENCH_QUIET_LOAD (wait up to
 # BENCH_QUIET_WAIT seconds, default 0, for the 1-min load average to drop
