@@ -56,6 +56,18 @@ else
 fi
 eq "unsigned: kernel not verified, sig_enforce off, lockdown $ld" "False False $ld" \
 	"$(fields 'd["kernel"]["signature_verified"]' 'd["kernel"]["sig_enforce"]' 'd["kernel"]["lockdown"]')"
+# The two other cases, in a mount namespace of their own: a securityfs
+# whose LSM list has no lockdown, and no securityfs at all.
+lockdown_with() {
+	unshare -m sh -c 'mount -t tmpfs none /sys/kernel/security &&
+		{ [ -z "$1" ] || echo "$1" >/sys/kernel/security/lsm; } &&
+		"$2" -j verify --module "$3" --cert "$4" 2>/dev/null' sh "$1" \
+		"$PKTCAPCTL" "$F/unsigned.ko" "$CERT" |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["kernel"]["lockdown"])'
+}
+eq "lockdown: no lockdown LSM in securityfs's list is none" none \
+	"$(lockdown_with capability,landlock,yama,apparmor)"
+eq "lockdown: no securityfs is unknown (null)" None "$(lockdown_with '')"
 taint=$(fields 'd["kernel"]["taint"]')
 eq "unsigned: taint has E (unsigned) and O (out of tree)" "EO" \
 	"$(echo "$taint" | grep -o '[EO]' | sort | tr -d '\n')"
