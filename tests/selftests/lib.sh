@@ -166,6 +166,30 @@ veth_pair() {
 	ip -n "$b" link set b0 up
 }
 
+# keys_hold / keys_release: keep the receive path's ingress static keys
+# (ingress_needed_key, netfilter's netdev ingress key) enabled while a
+# test floods __netif_receive_skb_core and registers or unregisters
+# nf-ingress hooks. Each first/last hook re-patches that function with
+# int3 while the CPUs run it, and QEMU 7.2's TCG has been seen to keep
+# executing such an int3 after the kernel removed it: a soft lockup in
+# the guest, not a pktcap bug (seen in t_80 and once in t_60 on
+# 2026-11-27). A clsact qdisc on lo holds the first key, a flow meter on
+# a dummy device in namespace keepkey both.
+keys_hold() {
+	netns_cleanup keepkey
+	tc qdisc add dev lo clsact 2>/dev/null
+	ip netns add keepkey
+	ip -n keepkey link add k0 type dummy
+	ip -n keepkey link set k0 up
+	ip netns exec keepkey "$PKTCAPCTL" flow-meter enable -i k0 --backend nf-ingress \
+		>/dev/null || diag "keepkey: no flow meter, the netfilter ingress key may flip"
+}
+keys_release() {
+	netns_cleanup keepkey
+	tc qdisc del dev lo clsact 2>/dev/null
+	return 0
+}
+
 netns_cleanup() {
 	local ns
 	for ns in "$@"; do

@@ -25,6 +25,7 @@ enc_cleanup() {
 	inA "$P" encryption disable >/dev/null 2>&1
 	"$P" encryption disable >/dev/null 2>&1
 	ip link del p0 2>/dev/null
+	keys_release
 	netns_cleanup encA encB
 	rm -rf "$W"
 }
@@ -215,6 +216,8 @@ inA "$P" stop >/dev/null
 modprobe pktgen 2>/dev/null
 "$P" encryption enable --key-file "$W/key" >/dev/null
 if [ -d /proc/net/pktgen ]; then
+	# The recordings below start and end while pktgen floods p1.
+	keys_hold
 	ip link add p0 type veth peer name p1
 	ip link set p0 up
 	ip link set p1 up

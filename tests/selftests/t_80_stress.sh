@@ -14,23 +14,10 @@ rm -rf "$W"
 mkdir -p "$W"
 P=$PKTCAPCTL
 
-netns_cleanup sa sb keepkey
+netns_cleanup sa sb
 veth_pair sa sb
-# Hold the receive path's ingress static keys for the whole file. The
-# workers below register and unregister nf-ingress hooks many times a
-# second; each first/last one flips ingress_needed_key (and netfilter's
-# netdev ingress key), which re-patches __netif_receive_skb_core with
-# int3 while both CPUs run it under the ping flood. QEMU 7.2's TCG was
-# seen once (2026-11-27) to keep executing that int3 after the kernel had
-# removed it: a soft lockup in the guest, not a pktcap bug. A clsact qdisc
-# on lo holds ingress_needed_key; a flow meter in namespace keepkey holds
-# the netfilter key while the workers run.
-tc qdisc add dev lo clsact
-ip netns add keepkey
-ip -n keepkey link add k0 type dummy
-ip -n keepkey link set k0 up
-ip netns exec keepkey "$PKTCAPCTL" flow-meter enable -i k0 --backend nf-ingress >/dev/null ||
-	diag "keepkey: no flow meter, the netfilter ingress key flips with the workers"
+# nf-ingress hooks come and go many times a second under a ping flood.
+keys_hold
 ip netns exec sa ping -f -s 200 -w $((STRESS_SECONDS + 10)) -q 192.0.2.2 >/dev/null 2>&1 &
 traffic=$!
 umask 077
@@ -68,7 +55,7 @@ wait_workers() {
 	done
 }
 wait_workers
-netns_cleanup keepkey
+netns_cleanup keepkey	# the rmmod races below unload pktcap
 
 ops=$(cat "$W"/*.count | wc -l)
 diag "control operations issued: $ops in ${STRESS_SECONDS}s or more"
@@ -218,4 +205,4 @@ fi
 check_fails "ring size above the maximum is refused" "ring|range|large" \
 	$P start -i lo -B 524288
 check "largest ring size, all CPUs, starts and stops" sh -c "$P start -i lo -B 262144 && $P stop"
-tc qdisc del dev lo clsact 2>/dev/null
+keys_release
