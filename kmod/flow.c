@@ -8,6 +8,17 @@
  * a flow both are seeing packets of. The number of flows is an atomic
  * counter, written only when flows come and go.
  *
+ * The bucket array grows with the flows, up to the size max_flows calls
+ * for: a packet's lookup touches a random bucket, and a 16 MiB array
+ * holding a thousand flows costs a cache (and TLB) miss on every packet
+ * where an array sized by its flows would not. Growing moves the flows
+ * into a new array in a worker, bucket by bucket under the bucket locks,
+ * which are striped by hash so that a flow has the same lock in either
+ * array. Meanwhile a lookup that misses in the old array looks in the new
+ * one, and a lockless walk that a moved flow led into the new array just
+ * misses: creating a flow looks again under the lock, in both arrays,
+ * before it inserts. The table never shrinks while enabled.
+ *
  * When the table is full, the least recently used flow of a small sample
  * of buckets is expired with reason "lack of resources" and delivered like
  * any other: sampled LRU, as exact LRU would need one list shared by every
@@ -16,7 +27,9 @@
 #include <linux/if_arp.h>
 #include <linux/if_vlan.h>
 #include <linux/jhash.h>
+#include <linux/memcontrol.h>
 #include <linux/random.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include "pktcap.h"
@@ -34,9 +47,13 @@ static u32 flow_hash(const struct pktcap_meter *m,
 	return jhash2((const u32 *)key, PKTCAP_FLOW_KEY_SIZE / 4, m->seed);
 }
 
+/*
+ * The lock of bucket @b of any array, or of the flows of hash @b: arrays
+ * have at least PKTCAP_FLOW_LOCKS buckets, so these are the same lock.
+ */
 static spinlock_t *bucket_lock(struct pktcap_meter *m, u32 b)
 {
-	return &m->locks[b & m->lock_mask];
+	return &m->locks[b % PKTCAP_FLOW_LOCKS];
 }
 
 /* memcmp() is an out-of-line call in the kernel; this unrolls to 12 XORs. */
@@ -52,15 +69,29 @@ static bool key_equal(const struct pktcap_flow_key *a,
 	return !diff;
 }
 
-static struct pktcap_flow *lookup(struct pktcap_meter *m, u32 b,
+static struct pktcap_flow *lookup(struct pktcap_flow_tbl *t, u32 hash,
 				  const struct pktcap_flow_key *key)
 {
 	struct pktcap_flow *f;
 
-	hlist_for_each_entry_rcu(f, &m->buckets[b], node)
+	hlist_for_each_entry_rcu(f, &t->buckets[hash & t->mask], node)
 		if (key_equal(&f->key, key))
 			return f;
 	return NULL;
+}
+
+/* Without a lock: may miss a flow that is moving to a larger array. */
+static struct pktcap_flow *lookup_rcu(struct pktcap_meter *m, u32 hash,
+				      const struct pktcap_flow_key *key)
+{
+	struct pktcap_flow_tbl *fut;
+	struct pktcap_flow *f;
+
+	f = lookup(rcu_dereference(m->tbl), hash, key);
+	if (likely(f))
+		return f;
+	fut = rcu_dereference(m->future);
+	return unlikely(fut) ? lookup(fut, hash, key) : NULL;
 }
 
 void pktcap_flow_snapshot(const struct pktcap_flow *f, u8 reason,
@@ -158,14 +189,16 @@ static void queue_snapshot(struct pktcap_meter *m,
  */
 static struct pktcap_flow *evict_candidate(struct pktcap_meter *m, u32 *bucket)
 {
+	struct pktcap_flow_tbl *t = rcu_dereference(m->tbl);
 	u32 start = *this_cpu_ptr(m->evict_cursor), seen = 0, i;
 	struct pktcap_flow *f, *old = NULL;
 
-	for (i = 0; i < m->nr_buckets && seen < EVICT_SAMPLE &&
+	/* A flow moving to a larger array may be missed: only a sample. */
+	for (i = 0; i <= t->mask && seen < EVICT_SAMPLE &&
 	     (i < EVICT_MAX_BUCKETS || !old); i++) {
-		u32 b = (start + i) & (m->nr_buckets - 1);
+		u32 b = (start + i) & t->mask;
 
-		hlist_for_each_entry_rcu(f, &m->buckets[b], node) {
+		hlist_for_each_entry_rcu(f, &t->buckets[b], node) {
 			seen++;
 			if (!old || READ_ONCE(f->last_ns) < READ_ONCE(old->last_ns)) {
 				old = f;
@@ -194,16 +227,27 @@ static void evict_one(struct pktcap_meter *m)
 		queue_snapshot(m, &s);
 }
 
-static struct pktcap_flow *flow_create(struct pktcap_meter *m, u32 b,
+/* When @n flows outnumber the @buckets of the array. */
+static void grow_kick(struct pktcap_meter *m, u32 buckets, u32 n)
+{
+	if (n > buckets && buckets < m->max_buckets &&
+	    !work_pending(&m->grow_work) && !READ_ONCE(m->stopping))
+		queue_work(system_wq, &m->grow_work);
+}
+
+static struct pktcap_flow *flow_create(struct pktcap_meter *m, u32 hash,
 				       const struct pktcap_flow_key *key,
 				       bool swapped)
 {
+	struct pktcap_flow_tbl *t, *fut, *into;
 	struct pktcap_meter_stats *st;
 	struct pktcap_flow *f, *other;
 	int tries;
+	u32 n;
 
 	for (tries = 0; tries < 3; tries++) {
-		if (atomic_inc_return(&m->count) <= m->cfg.max_flows)
+		n = atomic_inc_return(&m->count);
+		if (n <= m->cfg.max_flows)
 			break;
 		atomic_dec(&m->count);
 		evict_one(m);
@@ -224,19 +268,33 @@ static struct pktcap_flow *flow_create(struct pktcap_meter *m, u32 b,
 	f->last_ns = f->first_ns;
 	f->ttl_min = 255;
 
-	spin_lock(bucket_lock(m, b));
-	other = lookup(m, b, key);
+	spin_lock(bucket_lock(m, hash));
+	/*
+	 * Under the lock, nothing of this hash moves between the arrays, and
+	 * a bucket already moved was moved after @future was set. So if
+	 * @future is seen NULL, @tbl is the array to use, unless the growth
+	 * has since finished: then @tbl is read after @future and sees the
+	 * new array (the barrier pairs with smp_wmb() in meter_grow()).
+	 */
+	fut = rcu_dereference(m->future);
+	smp_rmb();	/* @future before @tbl: pairs with meter_grow() */
+	t = rcu_dereference(m->tbl);
+	other = lookup(t, hash, key);
+	if (!other && fut && fut != t)
+		other = lookup(fut, hash, key);
 	if (other) {
 		/* Another CPU created it meanwhile: use theirs. */
-		spin_unlock(bucket_lock(m, b));
+		spin_unlock(bucket_lock(m, hash));
 		atomic_dec(&m->count);
 		kmem_cache_free(pktcap_flow_cache, f);
 		return other;
 	}
-	hlist_add_head_rcu(&f->node, &m->buckets[b]);
-	spin_unlock(bucket_lock(m, b));
+	into = fut ?: t;
+	hlist_add_head_rcu(&f->node, &into->buckets[hash & into->mask]);
+	spin_unlock(bucket_lock(m, hash));
 	st = this_cpu_ptr(m->pn->meter_stats);
 	stats_add(st, &st->created, 1);
+	grow_kick(m, t->mask + 1, n);
 	return f;
 }
 
@@ -357,7 +415,7 @@ void pktcap_meter_rx(struct pktcap_hook *h, struct sk_buff *skb, u8 dir)
 	bool reverse = false;
 	int mac_off = 0, res;
 	u64 now;
-	u32 b;
+	u32 hash;
 
 	if (sampled_out(m)) {
 		stats_add(st, &st->sampled_out, 1);
@@ -370,7 +428,7 @@ void pktcap_meter_rx(struct pktcap_hook *h, struct sk_buff *skb, u8 dir)
 	res = pktcap_flow_parse(frame, len, &meta, &key, &p);
 	if (m->cfg.bidirectional)
 		reverse = canonicalize(&key);
-	b = flow_hash(m, &key) & (m->nr_buckets - 1);
+	hash = flow_hash(m, &key);
 	/*
 	 * A packet's time is the tick's (coarse: 1 to 10 ms behind), not the
 	 * clocksource's: reading an HPET or ACPI PM timer, as machines and
@@ -382,9 +440,9 @@ void pktcap_meter_rx(struct pktcap_hook *h, struct sk_buff *skb, u8 dir)
 	now = ktime_get_coarse_real_ns();
 
 	for (;;) {
-		f = lookup(m, b, &key);
+		f = lookup_rcu(m, hash, &key);
 		if (!f)
-			f = flow_create(m, b, &key, reverse);
+			f = flow_create(m, hash, &key, reverse);
 		if (!f) {
 			stats_add(st, &st->alloc_failed, 1);
 			return;
@@ -426,7 +484,8 @@ static u8 expiry_reason(const struct pktcap_meter *m,
  * Removes up to @max due flows of bucket @b into @out. Sending may sleep,
  * so it happens in the caller, after the RCU walk.
  */
-static unsigned int expire_bucket(struct pktcap_meter *m, u32 b, u64 now,
+static unsigned int expire_bucket(struct pktcap_meter *m,
+				  struct pktcap_flow_tbl *t, u32 b, u64 now,
 				  bool force, struct pktcap_flow_snap *out,
 				  unsigned int max)
 {
@@ -437,7 +496,7 @@ static unsigned int expire_bucket(struct pktcap_meter *m, u32 b, u64 now,
 
 	rcu_read_lock();
 	/* hlist_del_rcu() leaves ->next intact, so the walk may go on. */
-	hlist_for_each_entry_rcu(f, &m->buckets[b], node) {
+	hlist_for_each_entry_rcu(f, &t->buckets[b], node) {
 		reason = expiry_reason(m, f, now, force);
 		if (!reason)
 			continue;
@@ -487,19 +546,20 @@ static void drain_queues(struct pktcap_meter *m)
  * collected. Runs in the worker, or when the meter stops after the worker
  * was cancelled, never both.
  */
-static void expire_range(struct pktcap_meter *m, u32 first, u32 count,
-			 bool force)
+static void expire_range(struct pktcap_meter *m, struct pktcap_flow_tbl *t,
+			 u32 first, u32 count, bool force)
 {
 	struct pktcap_flow_snap out[4];
 	u64 now = ktime_get_real_ns();
 	unsigned int n, i;
 	u32 k, b;
 
+	lockdep_assert_held(&m->table_mutex);
 	drain_queues(m);
 	for (k = 0; k < count; k++) {
-		b = (first + k) & (m->nr_buckets - 1);
+		b = (first + k) & t->mask;
 		do {
-			n = expire_bucket(m, b, now, force, out, ARRAY_SIZE(out));
+			n = expire_bucket(m, t, b, now, force, out, ARRAY_SIZE(out));
 			for (i = 0; i < n; i++)
 				pktcap_export_flow(m, &out[i]);
 		} while (n == ARRAY_SIZE(out));
@@ -510,9 +570,21 @@ static void expire_range(struct pktcap_meter *m, u32 first, u32 count,
 	pktcap_export_flush(m);
 }
 
+/* The array, for a walk that holds @m->table_mutex. */
+static struct pktcap_flow_tbl *table(struct pktcap_meter *m)
+{
+	return rcu_dereference_protected(m->tbl,
+					 lockdep_is_held(&m->table_mutex));
+}
+
 void pktcap_meter_expire(struct pktcap_meter *m, bool force)
 {
-	expire_range(m, 0, m->nr_buckets, force);
+	struct pktcap_flow_tbl *t;
+
+	mutex_lock(&m->table_mutex);
+	t = table(m);
+	expire_range(m, t, 0, t->mask + 1, force);
+	mutex_unlock(&m->table_mutex);
 }
 
 /*
@@ -528,17 +600,30 @@ static u32 scan_period(const struct pktcap_meter *m)
 	return clamp_t(u32, m->cfg.inactive_timeout / 2, 1, PKTCAP_SCAN_MAX_PERIOD);
 }
 
+u32 pktcap_meter_buckets(struct pktcap_meter *m)
+{
+	u32 n;
+
+	rcu_read_lock();
+	n = rcu_dereference(m->tbl)->mask + 1;
+	rcu_read_unlock();
+	return n;
+}
+
 /* Flows and packets in the table now, for METRICS. */
 void pktcap_meter_active(struct pktcap_meter *m, u64 *flows, u64 *packets)
 {
+	struct pktcap_flow_tbl *t;
 	struct pktcap_flow *f;
 	u32 b;
 
 	*flows = 0;
 	*packets = 0;
-	for (b = 0; b < m->nr_buckets; b++) {
+	mutex_lock(&m->table_mutex);
+	t = table(m);
+	for (b = 0; b <= t->mask; b++) {
 		rcu_read_lock();
-		hlist_for_each_entry_rcu(f, &m->buckets[b], node) {
+		hlist_for_each_entry_rcu(f, &t->buckets[b], node) {
 			spin_lock_bh(&f->lock);
 			if (!f->dead) {
 				(*flows)++;
@@ -550,19 +635,141 @@ void pktcap_meter_active(struct pktcap_meter *m, u64 *flows, u64 *packets)
 		if (!(b & 255))
 			cond_resched();
 	}
+	mutex_unlock(&m->table_mutex);
 }
 
+/*
+ * A table grown meanwhile keeps the cursor: the flows of the buckets not
+ * yet scanned this round went to buckets at or after it, so none waits
+ * more than one extra round.
+ */
 static void meter_work(struct work_struct *w)
 {
 	struct pktcap_meter *m = container_of(to_delayed_work(w),
 					      struct pktcap_meter, work);
+	struct pktcap_flow_tbl *t;
+	u32 slice, buckets;
 
-	u32 slice = DIV_ROUND_UP(m->nr_buckets, scan_period(m));
-
-	expire_range(m, m->scan_cursor, slice, false);
-	m->scan_cursor = (m->scan_cursor + slice) & (m->nr_buckets - 1);
+	mutex_lock(&m->table_mutex);
+	t = table(m);
+	buckets = t->mask + 1;
+	slice = DIV_ROUND_UP(buckets, scan_period(m));
+	expire_range(m, t, m->scan_cursor, slice, false);
+	m->scan_cursor = (m->scan_cursor + slice) & t->mask;
+	mutex_unlock(&m->table_mutex);
+	/* A growth that failed for memory is tried again from here. */
+	grow_kick(m, buckets, atomic_read(&m->count));
 	if (!READ_ONCE(m->stopping))
 		mod_delayed_work(system_wq, &m->work, HZ);
+}
+
+static void tbl_free(struct pktcap_flow_tbl *t)
+{
+	if (t)
+		kvfree(t->buckets);
+	kfree(t);
+}
+
+static struct pktcap_flow_tbl *tbl_alloc(u32 buckets)
+{
+	/*
+	 * Up to max_flows, in the enabling task's memory cgroup: fail rather
+	 * than invoke the OOM killer, which in a full cgroup would find only
+	 * a kworker, and complain on the console.
+	 */
+	const gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN;
+	struct pktcap_flow_tbl *t;
+
+	t = kmalloc(sizeof(*t), gfp);
+	if (!t)
+		return NULL;
+	t->mask = buckets - 1;
+	t->buckets = kvcalloc(buckets, sizeof(*t->buckets), gfp);
+	if (!t->buckets) {
+		kfree(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* Twice the flows, so the next growth is as many flows away. */
+static u32 grow_size(const struct pktcap_meter *m, u32 flows)
+{
+	u32 want = roundup_pow_of_two(max(flows, 1U)) * 2;
+
+	return clamp(want, (u32)PKTCAP_FLOW_LOCKS, m->max_buckets);
+}
+
+static void move_bucket(struct pktcap_meter *m, struct pktcap_flow_tbl *old,
+			struct pktcap_flow_tbl *new, u32 b)
+{
+	struct pktcap_flow *f;
+	struct hlist_node *next;
+	u32 h;
+
+	lockdep_assert_held(bucket_lock(m, b));
+	/*
+	 * A lockless walk standing on @f follows it into its new chain and
+	 * misses the rest of the old one: lookup_rcu() may miss, nothing
+	 * worse (the chains end in NULL, and nothing is freed here).
+	 */
+	hlist_for_each_entry_safe(f, next, &old->buckets[b], node) {
+		h = flow_hash(m, &f->key);
+		hlist_del_rcu(&f->node);
+		hlist_add_head_rcu(&f->node, &new->buckets[h & new->mask]);
+	}
+}
+
+/*
+ * Moves every flow into an array sized for them. Packets keep flowing:
+ * see the top of this file for how lookups and creations cope.
+ */
+static void meter_grow(struct work_struct *w)
+{
+	struct pktcap_meter *m = container_of(w, struct pktcap_meter, grow_work);
+	struct pktcap_flow_tbl *old, *new;
+	struct mem_cgroup *memcg;
+	u32 size, b;
+
+	mutex_lock(&m->table_mutex);
+	old = table(m);
+	size = grow_size(m, atomic_read(&m->count));
+	if (size <= old->mask + 1) {
+		mutex_unlock(&m->table_mutex);
+		return;
+	}
+	memcg = set_active_memcg(m->memcg);
+	new = tbl_alloc(size);
+	set_active_memcg(memcg);
+	if (!new) {
+		/* Longer chains meanwhile; meter_work() tries again. */
+		mutex_unlock(&m->table_mutex);
+		return;
+	}
+	rcu_assign_pointer(m->future, new);
+	for (b = 0; b <= old->mask; b++) {
+		spin_lock_bh(bucket_lock(m, b));
+		move_bucket(m, old, new, b);
+		spin_unlock_bh(bucket_lock(m, b));
+		if (!(b & 1023))
+			cond_resched();
+	}
+	rcu_assign_pointer(m->tbl, new);
+	smp_wmb();	/* @tbl before @future: pairs with flow_create() */
+	RCU_INIT_POINTER(m->future, NULL);
+	mutex_unlock(&m->table_mutex);
+	/* Lockless walks may still be in the old array. */
+	synchronize_rcu();
+	tbl_free(old);
+}
+
+/* With the hooks gone: end every flow and deliver it. */
+void pktcap_meter_stop(struct pktcap_meter *m)
+{
+	WRITE_ONCE(m->stopping, true);
+	cancel_delayed_work_sync(&m->work);
+	cancel_work_sync(&m->grow_work);
+	pktcap_meter_expire(m, true);
 }
 
 struct pktcap_meter *pktcap_meter_alloc(struct pktcap_net *pn,
@@ -578,22 +785,23 @@ struct pktcap_meter *pktcap_meter_alloc(struct pktcap_net *pn,
 	m->pn = pn;
 	m->cfg = *cfg;
 	m->seed = get_random_u32();
-	m->nr_buckets = roundup_pow_of_two(max(cfg->max_flows, 1024U));
-	m->lock_mask = min(m->nr_buckets, 1024U) - 1;
+	m->max_buckets = roundup_pow_of_two(max_t(u32, cfg->max_flows,
+						  PKTCAP_FLOW_LOCKS));
+	m->memcg = get_mem_cgroup_from_mm(current->mm);
+	mutex_init(&m->table_mutex);
 	INIT_DELAYED_WORK(&m->work, meter_work);
-	/* Sized by the caller: fail with ENOMEM rather than invoke the OOM killer. */
-	m->buckets = kvcalloc(m->nr_buckets, sizeof(*m->buckets),
-			      GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
-	m->locks = kcalloc(m->lock_mask + 1, sizeof(*m->locks), GFP_KERNEL);
+	INIT_WORK(&m->grow_work, meter_grow);
+	RCU_INIT_POINTER(m->tbl, tbl_alloc(PKTCAP_FLOW_LOCKS));
+	m->locks = kcalloc(PKTCAP_FLOW_LOCKS, sizeof(*m->locks), GFP_KERNEL);
 	m->queues = alloc_percpu(struct pktcap_flow_queue);
 	m->sample_ctr = alloc_percpu(u32);
 	m->evict_cursor = alloc_percpu(u32);
-	if (!m->buckets || !m->locks || !m->queues || !m->sample_ctr ||
-	    !m->evict_cursor) {
+	if (!rcu_access_pointer(m->tbl) || !m->locks || !m->queues ||
+	    !m->sample_ctr || !m->evict_cursor) {
 		pktcap_meter_free(m);
 		return NULL;
 	}
-	for (i = 0; i <= m->lock_mask; i++)
+	for (i = 0; i < PKTCAP_FLOW_LOCKS; i++)
 		spin_lock_init(&m->locks[i]);
 	for_each_possible_cpu(i) {
 		struct pktcap_flow_queue *q = per_cpu_ptr(m->queues, i);
@@ -610,7 +818,7 @@ struct pktcap_meter *pktcap_meter_alloc(struct pktcap_net *pn,
 	return m;
 }
 
-/* The table must be empty and the worker stopped. */
+/* The table must be empty and the workers stopped (pktcap_meter_stop()). */
 void pktcap_meter_free(struct pktcap_meter *m)
 {
 	int cpu;
@@ -622,7 +830,9 @@ void pktcap_meter_free(struct pktcap_meter *m)
 	free_percpu(m->sample_ctr);
 	free_percpu(m->queues);
 	kfree(m->locks);
-	kvfree(m->buckets);
+	tbl_free(rcu_access_pointer(m->tbl));
+	mutex_destroy(&m->table_mutex);
+	mem_cgroup_put(m->memcg);
 	kfree(m);
 }
 

@@ -14,6 +14,7 @@
 #define _PKTCAP_FLOW_H
 
 #include <linux/pktcap.h>
+#include <linux/mutex.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 #include "flow_parse.h"
@@ -153,20 +154,42 @@ struct pktcap_meter_cfg {
 	bool bidirectional;
 };
 
+/* Bucket lock stripes; also the table's smallest size (see flow.c). */
+#define PKTCAP_FLOW_LOCKS	1024
+
+/**
+ * struct pktcap_flow_tbl - the bucket array, replaced when the table grows
+ * @mask: buckets minus one; buckets are a power of two, at least
+ *	%PKTCAP_FLOW_LOCKS
+ * @buckets: chains, walked under RCU; an allocation of its own, exactly a
+ *	power of two in size (with the header it would take twice that)
+ */
+struct pktcap_flow_tbl {
+	u32 mask;
+	struct hlist_head *buckets;
+};
+
 /**
  * struct pktcap_meter - the flow meter of one namespace
  * @pn: the namespace
  * @cfg: settings, fixed while enabled
  * @seed: hash seed
- * @nr_buckets: a power of two
- * @buckets: chains, under RCU
- * @locks: bucket locks, striped: bucket i uses locks[i & lock_mask]
- * @lock_mask: entries in @locks minus one
+ * @tbl: the bucket array, under RCU; replaced under @table_mutex
+ * @future: while the table grows, the array flows are moving to; NULL
+ *	otherwise
+ * @max_buckets: the size the table grows to at most, from max_flows
+ * @memcg: the memory cgroup of the task that enabled metering, charged
+ *	for the table as it grows, as it would have been at enable
+ * @locks: bucket locks, striped by hash: a flow of hash h is under
+ *	locks[h % PKTCAP_FLOW_LOCKS] in @tbl and in @future alike
+ * @table_mutex: held to replace @tbl, and by whole-table walks that must
+ *	not see a flow twice or miss one (expiry scan, dump, METRICS)
  * @count: flows in the table
  * @queues: per-CPU eviction queues
  * @sample_ctr: per-CPU deterministic sampling counter
  * @evict_cursor: per-CPU bucket where the next eviction search starts
  * @work: expiry and delivery, every second or when a queue fills
+ * @grow_work: moves the flows to a larger @tbl, when they outnumber it
  * @scan_cursor: first bucket of the worker's next slice; worker only
  * @stopping: set before the final flush so nothing re-arms @work
  * @nr_hooks: entries in @hooks
@@ -176,15 +199,18 @@ struct pktcap_meter {
 	struct pktcap_net *pn;
 	struct pktcap_meter_cfg cfg;
 	u32 seed;
-	u32 nr_buckets;
-	struct hlist_head *buckets;
-	spinlock_t *locks;	/* bucket chains, striped */
-	u32 lock_mask;
+	struct pktcap_flow_tbl __rcu *tbl;
+	struct pktcap_flow_tbl __rcu *future;
+	u32 max_buckets;
+	struct mem_cgroup *memcg;
+	spinlock_t *locks;	/* bucket chains, striped by hash */
+	struct mutex table_mutex;	/* replacing @tbl vs whole-table walks */
 	atomic_t count;
 	struct pktcap_flow_queue __percpu *queues;
 	u32 __percpu *sample_ctr;
 	u32 __percpu *evict_cursor;
 	struct delayed_work work;
+	struct work_struct grow_work;
 	u32 scan_cursor;
 	bool stopping;
 	unsigned int nr_hooks;
@@ -196,8 +222,10 @@ struct pktcap_meter *pktcap_meter_alloc(struct pktcap_net *pn,
 					const struct pktcap_meter_cfg *cfg,
 					unsigned int nr_devs);
 void pktcap_meter_free(struct pktcap_meter *m);
+void pktcap_meter_stop(struct pktcap_meter *m);
 void pktcap_meter_expire(struct pktcap_meter *m, bool force);
 void pktcap_meter_active(struct pktcap_meter *m, u64 *flows, u64 *packets);
+u32 pktcap_meter_buckets(struct pktcap_meter *m);
 int pktcap_flow_cache_init(void);
 void pktcap_flow_cache_exit(void);
 

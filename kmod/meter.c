@@ -13,6 +13,7 @@
 #include <net/sock.h>
 #include "pktcap.h"
 #include "flow.h"
+#include "flow_cursor.h"
 
 /* Default table size: 1/1024 of memory at 128 bytes a flow, bounded. */
 static u32 default_max_flows(void)
@@ -60,9 +61,7 @@ static void meter_detach(struct pktcap_meter *m)
 /* After the hooks are gone: end every flow, deliver, free. */
 static void meter_finish(struct pktcap_meter *m)
 {
-	WRITE_ONCE(m->stopping, true);
-	cancel_delayed_work_sync(&m->work);
-	pktcap_meter_expire(m, true);
+	pktcap_meter_stop(m);
 	pktcap_meter_free(m);
 }
 
@@ -239,9 +238,16 @@ void pktcap_meter_stats_free(struct pktcap_net *pn)
 
 /*
  * FLOWS dump. A bucket goes into one skb whole, or waits for the next,
- * so a flow present for the whole dump is reported exactly once however
- * the table changes between the calls: it cannot move between buckets.
- * Only a bucket too large for an empty skb is split, by position.
+ * and buckets are visited in the order of flow_cursor.h, so a flow present
+ * for the whole dump is reported exactly once however the table changes
+ * between the calls, growth included: a flow moves only to buckets that
+ * the order puts where its old bucket was. Only a bucket too large for an
+ * empty skb is split, by position; should the table grow in the middle of
+ * one, that bucket is dumped again from its start (repeats, never misses).
+ *
+ * cb->args: [0] the cursor, [1] flows of the cursor's bucket already
+ * dumped, [2] buckets in the table when [1] was set, [3] 1 once the
+ * cursor has wrapped to 0 again: the dump is complete.
  */
 struct dump_filter {
 	u32 ifindex;
@@ -272,7 +278,7 @@ static int dump_flow(struct sk_buff *skb, struct netlink_callback *cb,
 
 /* Returns the number of flows put, or -EMSGSIZE after @skip + that many. */
 static int dump_bucket(struct sk_buff *skb, struct netlink_callback *cb,
-		       struct pktcap_meter *m, u32 b,
+		       struct pktcap_meter *m, struct hlist_head *head,
 		       const struct dump_filter *df, long skip, long *done)
 {
 	struct pktcap_flow_snap s;
@@ -282,7 +288,7 @@ static int dump_bucket(struct sk_buff *skb, struct netlink_callback *cb,
 
 	*done = 0;
 	rcu_read_lock();
-	hlist_for_each_entry_rcu(f, &m->buckets[b], node) {
+	hlist_for_each_entry_rcu(f, head, node) {
 		spin_lock_bh(&f->lock);
 		live = !f->dead && dump_match(df, &f->key);
 		if (live)
@@ -318,39 +324,50 @@ static void dump_filter_parse(struct netlink_callback *cb, struct dump_filter *d
 int pktcap_meter_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct pktcap_net *pn = pktcap_pernet(sock_net(skb->sk));
+	struct pktcap_flow_tbl *t;
 	struct dump_filter df;
 	struct pktcap_meter *m;
 	unsigned char *tail;
+	u32 v, visited = 0;
 	bool empty;
 	long done;
-	u32 b;
 	int err;
 
 	dump_filter_parse(cb, &df);
 	mutex_lock(&pn->lock);
 	m = pn->meter;
-	if (!m)
+	if (!m || cb->args[3])
 		goto out;
 	/* A dump that spans a disable and enable is marked interrupted. */
 	cb->seq = m->seed;
-	for (b = cb->args[0]; b < m->nr_buckets; b++) {
-		/* Up to 16M buckets; only pn->lock (a mutex) is held here. */
-		if (!(b & 1023))
+	mutex_lock(&m->table_mutex);
+	t = rcu_dereference_protected(m->tbl, lockdep_is_held(&m->table_mutex));
+	if (cb->args[1] && cb->args[2] != t->mask + 1)
+		cb->args[1] = 0;
+	v = cb->args[0];
+	do {
+		/* Up to 16M buckets; only mutexes are held here. */
+		if (!(++visited & 1023))
 			cond_resched();
 		tail = skb_tail_pointer(skb);
 		empty = !skb->len;
-		err = dump_bucket(skb, cb, m, b, &df, cb->args[1], &done);
-		if (!err) {
-			cb->args[1] = 0;
-			continue;
+		err = dump_bucket(skb, cb, m, &t->buckets[v & t->mask], &df,
+				  cb->args[1], &done);
+		if (err) {
+			if (!empty || !done) {
+				nlmsg_trim(skb, tail);	/* the whole bucket next time */
+			} else {
+				cb->args[1] += done;	/* a bucket larger than an skb */
+				cb->args[2] = t->mask + 1;
+			}
+			break;
 		}
-		if (!empty || !done)
-			nlmsg_trim(skb, tail);	/* the whole bucket next time */
-		else
-			cb->args[1] += done;	/* a bucket larger than an skb */
-		break;
-	}
-	cb->args[0] = b;
+		cb->args[1] = 0;
+		v = pktcap_flow_cursor_next(v, t->mask);
+	} while (v);
+	cb->args[0] = v;
+	cb->args[3] = !err;
+	mutex_unlock(&m->table_mutex);
 out:
 	mutex_unlock(&pn->lock);
 	return skb->len;
@@ -454,13 +471,14 @@ int pktcap_meter_fill_metrics(struct pktcap_net *pn, struct sk_buff *skb,
 			      bool walk)
 {
 	struct pktcap_export_state *x = &pn->export;
-	u64 active = 0, active_pkts = 0, pend = 0, pend_pkts = 0;
+	u64 active = 0, active_pkts = 0, pend = 0, pend_pkts = 0, buckets = 0;
 	struct meter_totals t;
 	int err;
 
 	mutex_lock(&pn->lock);
 	if (pn->meter) {
 		active = atomic_read(&pn->meter->count);
+		buckets = pktcap_meter_buckets(pn->meter);
 		if (walk)
 			pktcap_meter_active(pn->meter, &active, &active_pkts);
 	}
@@ -492,6 +510,7 @@ int pktcap_meter_fill_metrics(struct pktcap_net *pn, struct sk_buff *skb,
 			PKTCAP_A_METRICS_FLOW_PACKETS_PENDING,
 			PKTCAP_A_METRICS_FLOWS_PENDING,
 			PKTCAP_A_METRICS_BATCH_SEQ,
+			PKTCAP_A_METRICS_FLOW_BUCKETS,
 		};
 		const u64 vals[] = {
 			active, t.created,
@@ -508,7 +527,7 @@ int pktcap_meter_fill_metrics(struct pktcap_net *pn, struct sk_buff *skb,
 			t.parse[PKTCAP_PARSE_EXTHDR_LIMIT],
 			x->flows_delivered, x->packets_delivered,
 			t.sampled_out, t.alloc_failed, pend_pkts,
-			pend, x->seq,
+			pend, x->seq, buckets,
 		};
 
 		BUILD_BUG_ON(ARRAY_SIZE(types) != ARRAY_SIZE(vals));

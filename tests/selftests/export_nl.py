@@ -39,7 +39,7 @@ METRICS = ["unspec", "pad", "seen", "captured", "filtered", "dropped",
            "parse_bad_header", "parse_exthdr_limit", "flows_delivered",
            "packets_delivered", "flow_sampled_out", "flow_alloc_failed",
            "flow_packets_active", "flow_packets_pending", "flows_pending",
-           "batch_seq"]
+           "batch_seq", "flow_buckets"]
 
 
 def nla(t, payload):

@@ -15,6 +15,12 @@ kernel says on the wire.
       SIGINT, then write a JSON summary: batches, sequence numbers and gaps,
       flows and packets by end reason, socket overruns. --flows writes every
       flow as one JSON line. --ready is created once the group is joined.
+
+  flow_nl.py dump --out FILE [--started FILE --go FILE]
+      A FLOWS dump read one small page (8 KiB) at a time, written to FILE as
+      a JSON list of flows. With --started and --go it creates STARTED after
+      the first page and waits for GO to exist before reading the rest, so
+      the test can change the table in the middle of the dump.
 """
 import argparse
 import errno
@@ -24,6 +30,7 @@ import signal
 import socket
 import struct
 import sys
+import time
 
 NETLINK_GENERIC = 16
 SOL_NETLINK = 270
@@ -43,6 +50,8 @@ NLM_F_ACK = 4
 
 # uapi/linux/pktcap.h
 PKTCAP_CMD_METRICS = 5
+PKTCAP_CMD_FLOWS = 7
+NLM_F_DUMP = 0x300
 PKTCAP_CMD_FLOW_EXPIRED = 11
 PKTCAP_A_METRICS = 5
 PKTCAP_A_FLOW = 7
@@ -55,7 +64,7 @@ METRICS = [None, "pad", "seen", "captured", "filtered", "dropped", "truncated",
            "parse_truncated", "parse_bad_header", "parse_exthdr_limit",
            "flows_delivered", "packets_delivered", "flow_sampled_out",
            "flow_alloc_failed", "flow_packets_active", "flow_packets_pending",
-           "flows_pending", "batch_seq"]
+           "flows_pending", "batch_seq", "flow_buckets"]
 FLOW = {2: ("ifindex", "I"), 3: ("direction", "B"), 4: ("vlan", "H"),
         5: ("l3_proto", "H"), 6: ("src", None), 7: ("dst", None),
         8: ("proto", "B"), 9: ("sport", "H"), 10: ("dport", "H"),
@@ -263,6 +272,41 @@ def listen(args):
         json.dump(lst.summary(), f)
 
 
+def dump(args):
+    fam = Genl().family
+    # A socket of its own: one that has read more than 8 KiB at once gets
+    # larger dump pages, which a short read would truncate.
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
+    s.bind((0, 0))
+    body = struct.pack("BBH", PKTCAP_CMD_FLOWS, 1, 0)
+    s.send(struct.pack("IHHII", 16 + len(body), fam,
+                       NLM_F_REQUEST | NLM_F_DUMP, 1, 0) + body)
+    flows, pages, done = [], 0, False
+    while not done:
+        # 8 KiB reads keep the kernel's dump pages small: many pages
+        data, _, flags, _ = s.recvmsg(8192)
+        if flags & socket.MSG_TRUNC:
+            raise OSError(errno.EMSGSIZE, "dump page larger than 8 KiB")
+        pages += 1
+        for typ, _, msg in messages(data):
+            if typ == NLMSG_ERROR:
+                err = struct.unpack_from("i", msg)[0]
+                raise OSError(-err, os.strerror(-err))
+            if typ == NLMSG_DONE:
+                done = True
+                break
+            for t, val in attrs(msg[4:]):
+                if t == PKTCAP_A_FLOW:
+                    flows.append(decode_flow(val))
+        if pages == 1 and args.started:
+            open(args.started, "w").close()
+            while not os.path.exists(args.go):
+                time.sleep(0.1)
+    with open(args.out, "w") as f:
+        json.dump(flows, f)
+    print(json.dumps({"pages": pages, "flows": len(flows)}))
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -272,9 +316,15 @@ def main():
     lp.add_argument("--flows")
     lp.add_argument("--ready")
     lp.add_argument("--rcvbuf", type=int, default=64 << 20)
+    dp = sub.add_parser("dump")
+    dp.add_argument("--out", required=True)
+    dp.add_argument("--started")
+    dp.add_argument("--go")
     args = ap.parse_args()
     if args.cmd == "metrics":
         print(json.dumps(Genl().metrics()))
+    elif args.cmd == "dump":
+        dump(args)
     else:
         listen(args)
 

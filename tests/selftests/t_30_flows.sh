@@ -18,7 +18,7 @@
 #    are inclusive, udp_src_min/max exclude max. D destinations x P ports
 #    with D and P coprime give D*P distinct flows before the first repeat.
 #  - real sockets (ping, socat, python) between namespaces made by veth_pair.
-# T30_SECTIONS picks sections (cli pktgen_exact expiry keys big churn).
+# T30_SECTIONS picks sections (cli pktgen_exact expiry keys big churn grow).
 # The FLOW_BIG / FLOW_BIG_MAX environment variables size the eviction test
 # (default 1 000 000 flows against 100 000, about a minute under TCG;
 # FLOW_BIG=300000 FLOW_BIG_MAX=30000 is the quick variant).
@@ -53,7 +53,7 @@ trap cleanup EXIT
 # as F; sel(k=v, ...) is the flows whose fields equal the given values.
 fq() {
 	$PY - "$1" "$2" <<'PYEOF'
-import json, sys
+import collections, json, sys
 F = json.load(open(sys.argv[1]))
 def sel(**kw):
     return [f for f in F if all(f.get(k) == v for k, v in kw.items())]
@@ -106,9 +106,9 @@ pgset() { # pgset FILE CMD: one pktgen command, checked
 
 # pg_flows COUNT NDST NPORTS [RATEP]: pktgen injects COUNT (0: until
 # stopped) UDP packets of 100 bytes (IP length 86) from 192.0.2.1 ports
-# 1000.. to 198.51.100.1.. port 9 into pg1's receive path.
+# PG_SPORT.. (1000) to 198.51.100.1.. port 9 into pg1's receive path.
 pg_flows() {
-	local count=$1 ndst=$2 nports=$3 ratep=${4:-0} mac
+	local count=$1 ndst=$2 nports=$3 ratep=${4:-0} sport=${PG_SPORT:-1000} mac
 	mac=$(cat /sys/class/net/pg1/address)
 	pgset kpktgend_0 rem_device_all && pgset kpktgend_0 "add_device pg1" || return 1
 	local c
@@ -116,7 +116,7 @@ pg_flows() {
 		"pkt_size 100" "delay 0" \
 		"dst_mac $mac" "src_min 192.0.2.1" "src_max 192.0.2.1" \
 		"dst_min 198.51.100.1" "dst_max $(pg_dst "$ndst")" \
-		"udp_src_min 1000" "udp_src_max $((1000 + nports))" \
+		"udp_src_min $sport" "udp_src_max $((sport + nports))" \
 		"udp_dst_min 9" "udp_dst_max 9"; do
 		pgset pg1 "$c" || return 1
 	done
@@ -463,10 +463,88 @@ PYEOF
 	check "module reloaded, meter off" sh -c "$PK -j status | grep -q '\"enabled\": *false'"
 }
 
+# ------------- 7. the table grows with its flows, during a dump too
+t_grow() {
+	local n=101000 m f s c0 out cg=/sys/fs/cgroup/pktcap-t30
+	insmod "$KO" 2>/dev/null
+	check "enable: --max-flows 1000000" $PK flow-meter enable -i pg1 --max-flows 1000000 \
+		--inactive-timeout 3600 --active-timeout 3600
+	eq "the table starts at 1024 buckets, whatever max-flows says" 1024 "$(metric flow_buckets)"
+	# 3000 stable flows (3 destinations x ports 1000-1999), one packet each
+	pg_flows 3000 3 1000 || { fail "pktgen setup"; return; }
+	pg_run
+	sleep 2
+	m=$($NL metrics)
+	diag "after 3000 flows: $(echo "$m" | json '{k: d[k] for k in ("flows_active", "flow_buckets")}')"
+	eq "3000 flows: the table grew past them, to at most 8192 buckets" true \
+		"$(echo "$m" | json 'd["flows_active"] == 3000 and 3000 <= d["flow_buckets"] <= 8192')"
+	# a dump in 8 KiB pages; after its first page 101 000 new flows (ports
+	# 20000-20999) make the table grow at least 16-fold before it goes on
+	rm -f "$W/started" "$W/go"
+	$NL dump --out "$W/grow.json" --started "$W/started" --go "$W/go" >"$W/grow.out" &
+	BG_PIDS+=($!)
+	f=$!
+	wait_file "$W/started" || fail "dump: no first page"
+	PG_SPORT=20000 pg_flows "$n" 101 1000 || { fail "pktgen setup"; return; }
+	pg_run
+	s=$(metric flow_buckets)
+	touch "$W/go"
+	wait "$f" || fail "dump"
+	diag "dump: $(cat "$W/grow.out"), buckets $s when it went on"
+	eq "the table grew in the middle of the dump (>= 65536 buckets)" true "$(echo "$s" | json 'd >= 65536')"
+	out=$(fq "$W/grow.json" '[len(F), len(set((f["dst"], f["sport"]) for f in F)), sorted(collections.Counter((f["dst"], f["sport"]) for f in F if f["sport"] < 2000 and f["proto"] == 17).values()) == [1] * 3000]' 2>&1)
+	diag "dump: [flows, distinct, stable each once] = $out"
+	eq "each of the 3000 stable flows exactly once in a dump that spanned the growth" true \
+		"$(echo "$out" | json 'd[2]')"
+	eq "no flow repeated in that dump" true "$(echo "$out" | json 'd[0] == d[1]')"
+	sleep 2
+	m=$($NL metrics)
+	diag "after $n more: $(echo "$m" | json '{k: d[k] for k in ("flows_active", "flow_buckets", "flow_alloc_failed")}')"
+	eq "every flow held ($((n + 3000))), in at least as many buckets" true \
+		"$(echo "$m" | json "d['flows_active'] == $((n + 3000)) and d['flow_buckets'] >= d['flows_active']")"
+	conserve "conservation across the growth"
+	check "disable" $PK flow-meter disable
+	# Growth is charged to the memory cgroup of whoever enabled the meter;
+	# when that cgroup has no room, the table stays as it is and metering
+	# goes on, exactly, with longer chains; with room again, it grows.
+	if [ -w /sys/fs/cgroup/cgroup.subtree_control ] && mkdir -p "$cg" 2>/dev/null &&
+		echo "+memory" >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null; then
+		check "enable from a memory cgroup" sh -c "echo \$\$ >$cg/cgroup.procs; exec $PK flow-meter enable -i pg1 --max-flows 1000000 --inactive-timeout 3600 --active-timeout 3600"
+		# memory.current counts charges the CPUs hold in stock (up to 256
+		# KiB each): a small headroom, against growths up to 2 MiB
+		echo 64M >"$cg/memory.reclaim" 2>/dev/null
+		c0=$(cat "$cg/memory.current")
+		echo $((c0 + 16384)) >"$cg/memory.max"
+		PG_SPORT=5000 pg_flows "$n" 101 1000 || { fail "pktgen setup"; return; }
+		pg_run
+		sleep 3
+		m=$($NL metrics)
+		diag "no room to grow: $(echo "$m" | json '{k: d[k] for k in ("flows_active", "flow_buckets", "flow_alloc_failed")}'), cgroup $(grep -h '^max' "$cg/memory.events")"
+		eq "no room in the cgroup: the table stopped growing, below its $n flows" true \
+			"$(echo "$m" | json "d['flows_active'] == $n and d['flow_buckets'] < $n")"
+		conserve "conservation with the growth refused"
+		echo max >"$cg/memory.max"
+		sleep 3
+		m=$($NL metrics)
+		s=$(cat "$cg/memory.current")
+		diag "room again: $(echo "$m" | json '{k: d[k] for k in ("flows_active", "flow_buckets")}'), cgroup +$((s - c0)) bytes"
+		eq "room again: the worker grew the table past its flows" true \
+			"$(echo "$m" | json "d['flow_buckets'] >= $n")"
+		# (less the stock of charges the CPUs held, up to 256 KiB each)
+		eq "the grown array is charged to the enabling cgroup" true \
+			"$(echo "$m" | json "$s - $c0 >= 4 * d['flow_buckets']")"
+		eq "no allocation warning in dmesg" 0 "$(dmesg | grep -Ec 'page allocation failure|WARNING: CPU')"
+		check "disable" $PK flow-meter disable
+		rmdir "$cg" 2>/dev/null
+	else
+		skip "growth refused by a memory cgroup" "cgroup v2 memory controller not available"
+	fi
+}
+
 pg_veth || { fail "veth pg0/pg1"; exit 0; }
 modprobe pktgen || { fail "modprobe pktgen"; exit 0; }
 # T30_SECTIONS="expiry churn" runs only those sections (all by default).
-for t in ${T30_SECTIONS:-cli pktgen_exact expiry keys big churn}; do
+for t in ${T30_SECTIONS:-cli pktgen_exact expiry keys big churn grow}; do
 	start=$(date +%s)
 	"t_$t"
 	diag "section $t took $(($(date +%s) - start)) s"

@@ -309,6 +309,8 @@ enum pktcap_a_device {
  *	FLOW_PACKETS == PACKETS_DELIVERED + PACKETS_LOST + FLOW_PACKETS_ACTIVE
  * @PKTCAP_A_METRICS_FLOWS_PENDING: expired flows not yet delivered or lost
  * @PKTCAP_A_METRICS_BATCH_SEQ: sequence number of the last batch
+ * @PKTCAP_A_METRICS_FLOW_BUCKETS: buckets in the flow table now; the table
+ *	grows with the flows, up to the size max flows calls for
  */
 enum pktcap_a_metrics {
 	PKTCAP_A_METRICS_UNSPEC,
@@ -346,6 +348,7 @@ enum pktcap_a_metrics {
 	PKTCAP_A_METRICS_FLOW_PACKETS_PENDING,
 	PKTCAP_A_METRICS_FLOWS_PENDING,
 	PKTCAP_A_METRICS_BATCH_SEQ,
+	PKTCAP_A_METRICS_FLOW_BUCKETS,
 
 	__PKTCAP_A_METRICS_MAX,
 	PKTCAP_A_METRICS_MAX = __PKTCAP_A_METRICS_MAX - 1
