@@ -24,9 +24,10 @@
 #
 # The suite's sizing variables, when set, reach the guest: FLOW_BIG and
 # FLOW_BIG_MAX (t_30's eviction test), ENC_RECORDS and ENC_SECONDS (t_60's
-# nonce test). The debug kernel runs some 6 times slower, so unset ones
-# default to the quick sizes FLOW_BIG=100000 FLOW_BIG_MAX=10000
-# ENC_RECORDS=100000.
+# nonce test), and PKTCAP_TIME_SCALE (lib.sh's scaled). The debug kernel
+# runs some 6 times slower, so unset ones default to the quick sizes
+# FLOW_BIG=100000 FLOW_BIG_MAX=10000 ENC_RECORDS=100000, and to a time
+# scale of 6.
 set -euo pipefail
 PROG=debug-kernel
 cd "$(dirname "$(readlink -f "$0")")/.."
@@ -181,8 +182,10 @@ cmd_run() {
 	# scale (`make check` has the full sizes), so it defaults to the quick
 	# ones, which keep the whole suite within about two hours.
 	: "${FLOW_BIG:=100000}" "${FLOW_BIG_MAX:=10000}" "${ENC_RECORDS:=100000}"
+	# The few checks that bound a time (lib.sh's scaled) allow for it.
+	: "${PKTCAP_TIME_SCALE:=6}"
 	local v envs=()
-	for v in FLOW_BIG FLOW_BIG_MAX ENC_RECORDS ENC_SECONDS; do
+	for v in FLOW_BIG FLOW_BIG_MAX ENC_RECORDS ENC_SECONDS PKTCAP_TIME_SCALE; do
 		[[ -z ${!v:-} ]] || envs+=("$v=${!v}")
 	done
 	# no5lvl: QEMU's "-cpu max" offers LA57, and this KASAN kernel on

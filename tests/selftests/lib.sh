@@ -20,6 +20,11 @@ mkdir -p "$PKTCAP_TAP_DIR"
 : >>"$PKTCAP_TAP_DIR/count"
 T_FILE=$(basename "${0}" .sh)
 
+# scaled SECONDS: a time bound for a check, times PKTCAP_TIME_SCALE (1; the
+# debug-kernel lane runs about 6 times slower and says so). Bounds are for
+# liveness ("ends at SIGINT, not when the flood does"), never performance.
+scaled() { echo $(($1 * ${PKTCAP_TIME_SCALE:-1})); }
+
 _tap_next() {
 	local n
 	n=$(($(cat "$PKTCAP_TAP_DIR/count" 2>/dev/null || echo 0) + 1))
