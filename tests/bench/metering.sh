@@ -143,7 +143,7 @@ shared() {
 # warm VARIANT DEV FLOWS: fill the table with FLOWS flows; emits kind=create
 # (the creation rate) and kind=mem (memory before and after).
 warm() {
-	local v=$1 flows=$3 m0 m1 active
+	local v=$1 flows=$3 m0 m1 active buckets=
 	local -a r
 	pg_dev "$2"
 	m0=$(meminfo)
@@ -151,13 +151,13 @@ warm() {
 	sleep 1
 	m1=$(meminfo)
 	case $v in
-	pktcap) active=$(metric flows_active) ;;
+	pktcap) active=$(metric flows_active) buckets=$(metric flow_buckets) ;;
 	ipt-netflow) active=$(iptnf_active) ;;
 	esac
 	emit "section=metering kind=create variant=$v flows=$flows pps=${r[0]} sent=${r[1]} active=$active"
 	emit "section=metering kind=mem variant=$v flows=$flows active=$active meminfo0=$m0 meminfo1=$m1" \
 		"slab=$(slab_of "$([[ $v == pktcap ]] && echo pktcap_flow || echo ipt_netflow)")" \
-		"max_flows=$METER_MAX_FLOWS"
+		"max_flows=$METER_MAX_FLOWS" ${buckets:+"buckets=$buckets"}
 }
 
 # idle WHAT FLOWS: CPU ticks of each CPU over METER_IDLE seconds of no

@@ -447,11 +447,12 @@ def metering_section(d):
             active = num(m["active"]) or float("nan")
             osz, ssz, per_slab, order = (num(x) for x in m["slab"].split(","))
             slab_obj = (4096 * 2 ** order) / per_slab if per_slab else float("nan")
-            buckets = num(m["max_flows"])
-            if v == "pktcap":
-                nb = 1 << (int(buckets) - 1).bit_length()
+            if "buckets" in m:
+                nb = num(m["buckets"])          # pktcap: METRICS flow_buckets
+            elif v == "pktcap":                 # before the table grew with its flows
+                nb = 1 << (int(num(m["max_flows"])) - 1).bit_length()
             else:
-                nb = buckets
+                nb = num(m["max_flows"])
             share = 8.0 * nb / active
             m0 = [num(x) for x in m["meminfo0"].split(",")]
             m1 = [num(x) for x in m["meminfo1"].split(",")]
@@ -461,10 +462,12 @@ def metering_section(d):
     s.append("\n**Memory per flow** (bytes): object = the kmem_cache object size "
              "(/sys/kernel/slab/CACHE/object_size); in slab = slab bytes / objects per slab "
              "(PAGE_SIZE << order / objs_per_slab, metadata and padding included); bucket share = "
-             "hash table bytes / flows (8-byte hlist heads: pktcap has max_flows rounded up to a "
-             "power of two buckets, ipt-netflow `hashsize` buckets, both set to the same 2 097 152); "
+             "hash table bytes / flows (8-byte hlist heads: pktcap's array grows with its flows, "
+             "METRICS `flow_buckets` after the fill, up to max_flows rounded up to a power of two; "
+             "ipt-netflow has `hashsize` buckets, allocated beforehand; both bounds set to 2 097 152); "
              "measured = growth of Slab + VmallocUsed in /proc/meminfo while the table filled, "
-             "divided by the flows (tables allocated beforehand, so buckets are not in it):\n")
+             "divided by the flows (so it includes pktcap's array, which grew meanwhile, and not "
+             "ipt-netflow's):\n")
     s.append(table(["flows", "meter", "object", "in slab", "bucket share", "slab + buckets",
                     "slab + 8 B (table sized 1 bucket per flow)",
                     "measured Slab growth / flow"], body))
