@@ -570,19 +570,12 @@ static void expire_range(struct pktcap_meter *m, struct pktcap_flow_tbl *t,
 	pktcap_export_flush(m);
 }
 
-/* The array, for a walk that holds @m->table_mutex. */
-static struct pktcap_flow_tbl *table(struct pktcap_meter *m)
-{
-	return rcu_dereference_protected(m->tbl,
-					 lockdep_is_held(&m->table_mutex));
-}
-
 void pktcap_meter_expire(struct pktcap_meter *m, bool force)
 {
 	struct pktcap_flow_tbl *t;
 
 	mutex_lock(&m->table_mutex);
-	t = table(m);
+	t = pktcap_meter_table(m);
 	expire_range(m, t, 0, t->mask + 1, force);
 	mutex_unlock(&m->table_mutex);
 }
@@ -620,7 +613,7 @@ void pktcap_meter_active(struct pktcap_meter *m, u64 *flows, u64 *packets)
 	*flows = 0;
 	*packets = 0;
 	mutex_lock(&m->table_mutex);
-	t = table(m);
+	t = pktcap_meter_table(m);
 	for (b = 0; b <= t->mask; b++) {
 		rcu_read_lock();
 		hlist_for_each_entry_rcu(f, &t->buckets[b], node) {
@@ -651,7 +644,7 @@ static void meter_work(struct work_struct *w)
 	u32 slice, buckets;
 
 	mutex_lock(&m->table_mutex);
-	t = table(m);
+	t = pktcap_meter_table(m);
 	buckets = t->mask + 1;
 	slice = DIV_ROUND_UP(buckets, scan_period(m));
 	expire_range(m, t, m->scan_cursor, slice, false);
@@ -732,7 +725,7 @@ static void meter_grow(struct work_struct *w)
 	u32 size, b;
 
 	mutex_lock(&m->table_mutex);
-	old = table(m);
+	old = pktcap_meter_table(m);
 	size = grow_size(m, atomic_read(&m->count));
 	if (size <= old->mask + 1) {
 		mutex_unlock(&m->table_mutex);

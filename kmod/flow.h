@@ -217,6 +217,13 @@ struct pktcap_meter {
 	struct pktcap_hook hooks[];
 };
 
+/* The array, for a walk that holds @m->table_mutex. */
+static inline struct pktcap_flow_tbl *pktcap_meter_table(struct pktcap_meter *m)
+{
+	return rcu_dereference_protected(m->tbl,
+					 lockdep_is_held(&m->table_mutex));
+}
+
 /* flow.c */
 struct pktcap_meter *pktcap_meter_alloc(struct pktcap_net *pn,
 					const struct pktcap_meter_cfg *cfg,

@@ -341,7 +341,7 @@ int pktcap_meter_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	/* A dump that spans a disable and enable is marked interrupted. */
 	cb->seq = m->seed;
 	mutex_lock(&m->table_mutex);
-	t = rcu_dereference_protected(m->tbl, lockdep_is_held(&m->table_mutex));
+	t = pktcap_meter_table(m);
 	if (cb->args[1] && cb->args[2] != t->mask + 1)
 		cb->args[1] = 0;
 	v = cb->args[0];
