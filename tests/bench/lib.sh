@@ -66,6 +66,19 @@ pg_start_sampled() {
 	perf record -q -C 0 -g -e cpu-clock -c "$PERF_PERIOD_NS" -o "$f" -- \
 		sh -c "echo start >$PG/pgctrl" >/dev/null 2>&1 || die "perf record failed"
 	share=$(perf script -i "$f" 2>/dev/null | python3 "$HERE/perf_share.py" "$1")
+	# BENCH_PROFILE=1: keep where CPU 0's time went, self time by symbol,
+	# in BENCH_OUT/profile-MODE.txt (one report per shared run).
+	if [[ ${BENCH_PROFILE:-0} == 1 ]]; then
+		{
+			echo "=== $1 ${PROFILE_TAG:-} ($share)"
+			perf report -i "$f" --no-children --sort symbol --stdio -g none \
+				--percent-limit 0.5 2>/dev/null | grep -v '^#' | grep -v '^$'
+			echo "--- self samples by instruction, pktcap's functions"
+			perf script -i "$f" -G -F ip,sym,symoff 2>&1 |
+				awk '$2 ~ /^(pktcap|lookup|flow_|jhash|nf_hook_slow)/ {n[$2]++}
+				     END {for (k in n) print n[k], k}' | sort -rn | head -60
+		} >>"$BENCH_OUT/profile-$1.txt"
+	fi
 	rm -f "$f"
 	echo "$share period_ns=$PERF_PERIOD_NS"
 }

@@ -134,7 +134,7 @@ shared() {
 		pg_set "$dev" "count $METER_COUNT" "delay 1"
 	done
 	iptnf_on
-	share=$(pg_start_sampled meter)
+	share=$(PROFILE_TAG="flows=$1 rep=$2" pg_start_sampled meter)
 	iptnf_off
 	emit "section=metering kind=share flows=$1 rep=$2 $share" \
 		"sent_pktcap=$(pg_sent d0) sent_ipt=$(pg_sent d1)"

@@ -21,7 +21,8 @@
 # BENCH_EXPORTER_RECORDS (2000000), BENCH_QUIET_LOAD (wait up to
 # BENCH_QUIET_WAIT seconds, default 0, for the 1-min load average to drop
 # below it), BENCH_MEM (guest MB, 2560), BENCH_CLOCK (guest clocksource,
-# tsc or hpet), BENCH_NO_DEPS=1 (skip deps.sh).
+# tsc or hpet), BENCH_NO_DEPS=1 (skip deps.sh), BENCH_PROFILE=1 (keep
+# each shared run's perf report in the section's profile-*.txt).
 set -euo pipefail
 
 PROG=bench
