@@ -24,6 +24,8 @@
  * struct pktcap_flow - one flow in the table, 128 bytes on production
  *	kernels (no lock debugging)
  * @node: bucket chain, walked under RCU
+ * @hash: the key's hash, compared before the key: a chain walk then reads
+ *	one word of a flow that is not the one it looks for, not 48 bytes
  * @lock: the counters, @dead and @end. A packet that finds the flow
  *	dead retries its lookup, so no packet is added to a flow after its
  *	final values were taken
@@ -47,6 +49,7 @@
  */
 struct pktcap_flow {
 	struct hlist_node node;
+	u32 hash;
 	spinlock_t lock;	/* counters, @dead and @end */
 	u8 dead;
 	u8 end;
@@ -189,7 +192,7 @@ struct pktcap_flow_tbl {
  * @sample_ctr: per-CPU deterministic sampling counter
  * @evict_cursor: per-CPU bucket where the next eviction search starts
  * @work: expiry and delivery, every second or when a queue fills
- * @grow_work: moves the flows to a larger @tbl, when they outnumber it
+ * @grow_work: moves the flows to a larger @tbl, when they outnumber half of it
  * @scan_cursor: first bucket of the worker's next slice; worker only
  * @stopping: set before the final flush so nothing re-arms @work
  * @nr_hooks: entries in @hooks

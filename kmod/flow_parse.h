@@ -112,9 +112,9 @@ struct pktcap_parse_meta {
  * @direction: &pktcap_parse_meta.direction
  * @reserved: always zero
  *
- * No padding: %PKTCAP_FLOW_KEY_SIZE bytes, a multiple of 4 and 4-byte
- * aligned, so jhash2(key, PKTCAP_FLOW_KEY_SIZE / 4, seed) and memcmp()
- * work on it. pktcap_flow_parse() writes every byte; fields a frame does
+ * No padding: %PKTCAP_FLOW_KEY_SIZE bytes, a multiple of 8 and 8-byte
+ * aligned, so jhash2(key, PKTCAP_FLOW_KEY_SIZE / 4, seed), memcmp() and a
+ * compare by u64 words work on it. pktcap_flow_parse() writes every byte; fields a frame does
  * not have are zero.
  */
 struct pktcap_flow_key {
@@ -129,7 +129,7 @@ struct pktcap_flow_key {
 	u8 dscp;
 	u8 direction;
 	u8 reserved;
-};
+} __aligned(8);
 
 #define PKTCAP_FLOW_KEY_SIZE	48
 static_assert(sizeof(struct pktcap_flow_key) == PKTCAP_FLOW_KEY_SIZE,

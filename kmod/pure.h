@@ -53,6 +53,9 @@ typedef __s64 s64;
 #define min_t(t, a, b)		({ t _a = (a), _b = (b); _a < _b ? _a : _b; })
 #define max_t(t, a, b)		({ t _a = (a), _b = (b); _a > _b ? _a : _b; })
 #define fallthrough		__attribute__((__fallthrough__))
+#ifndef __aligned
+#define __aligned(x)		__attribute__((__aligned__(x)))
+#endif
 
 static inline u16 get_unaligned_be16(const void *p)
 {
