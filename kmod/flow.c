@@ -41,10 +41,23 @@ static struct kmem_cache *pktcap_flow_cache __read_mostly;
 #define EVICT_MAX_BUCKETS	64
 #define EVICT_SAMPLE		8
 
+/*
+ * An IPv4 key's address words past the first are zero (struct
+ * pktcap_flow_key; tests/fuzz/fuzz_flow_parse.c checks it), so hashing
+ * the six other words loses nothing and takes one mixing round of jhash2()
+ * instead of three.
+ */
 static u32 flow_hash(const struct pktcap_meter *m,
 		     const struct pktcap_flow_key *key)
 {
-	return jhash2((const u32 *)key, PKTCAP_FLOW_KEY_SIZE / 4, m->seed);
+	const u32 *w = (const u32 *)key;
+
+	if (key->l3proto == ETH_P_IP) {
+		u32 v[6] = { w[0], w[4], w[8], w[9], w[10], w[11] };
+
+		return jhash2(v, ARRAY_SIZE(v), m->seed);
+	}
+	return jhash2(w, PKTCAP_FLOW_KEY_SIZE / 4, m->seed);
 }
 
 /*
