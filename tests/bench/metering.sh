@@ -140,8 +140,9 @@ shared() {
 		"sent_pktcap=$(pg_sent d0) sent_ipt=$(pg_sent d1)"
 }
 
-# warm VARIANT DEV FLOWS: fill the table with FLOWS flows; emits kind=create
-# (the creation rate) and kind=mem (memory before and after).
+# warm VARIANT DEV FLOWS [refill]: fill the table with FLOWS flows; emits
+# kind=create (the creation rate) and, unless a refill, kind=mem (memory
+# before and after).
 warm() {
 	local v=$1 flows=$3 m0 m1 active buckets=
 	local -a r
@@ -155,6 +156,7 @@ warm() {
 	ipt-netflow) active=$(iptnf_active) ;;
 	esac
 	emit "section=metering kind=create variant=$v flows=$flows pps=${r[0]} sent=${r[1]} active=$active"
+	[[ ${4:-} != refill ]] || return 0
 	emit "section=metering kind=mem variant=$v flows=$flows active=$active meminfo0=$m0 meminfo1=$m1" \
 		"slab=$(slab_of "$([[ $v == pktcap ]] && echo pktcap_flow || echo ipt_netflow)")" \
 		"max_flows=$METER_MAX_FLOWS" ${buckets:+"buckets=$buckets"}
@@ -183,6 +185,26 @@ mem_raw() {
 	} >>"$BENCH_OUT/metering-memory.txt"
 }
 
+# refill FLOWS: both tables made anew and filled again, before each
+# repetition but the first. Under TCG a meter's cost depends on where its
+# table and flows land in memory: QEMU's software TLB is direct-mapped, so
+# which hot pages evict each other is a matter of their addresses, the
+# other meter's included. With one layout for all the repetitions of a
+# size, they agreed with each other (+-0.05) and not with the next run
+# (1 000 flows: in-run ratio 0.55, then 0.69 an hour later after a change
+# meant to help); with tables made anew for each run in one boot, one
+# build gave 0.20, 0.47 and 0.36. So every repetition samples a layout of
+# its own, and the medians are over layouts.
+refill() {
+	pktcap_off
+	pktcap_on
+	warm pktcap d0 "$1" refill
+	iptnf_load
+	iptnf_on
+	warm ipt-netflow d1 "$1" refill
+	iptnf_off
+}
+
 # One size: a fresh pktcap table on d0 and ipt-netflow table (rule on d1),
 # both filled, then REPS x (none on d1, pktcap on d0, ipt-netflow on d1).
 metering_size() {
@@ -202,6 +224,7 @@ metering_size() {
 	mem_raw "$flows"
 	log "metering: $flows flows, $REPS x $METER_COUNT packets per variant"
 	for ((rep = 1; rep <= REPS; rep++)); do
+		((rep == 1)) || refill "$flows"
 		timed none d1 "$flows" "$rep"
 		timed pktcap d0 "$flows" "$rep"
 		iptnf_on

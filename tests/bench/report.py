@@ -346,7 +346,11 @@ def metering_shared(rows, sizes):
             "whose rule evaluation is not counted) per packet it saw. Run to run, this "
             "host's speed drifts by ±30 % (the pps of identical no-meter runs above); "
             "the A/B figures compare runs made seconds apart and carry that drift, this "
-            "one does not, since a slower host slows both meters alike. ns per packet = "
+            "one does not, since a slower host slows both meters alike. It carries "
+            "another spread instead: under TCG a meter's cost depends on where its table "
+            "lands in memory (QEMU's software TLB is direct-mapped), so both tables are "
+            "made anew before each repetition and the medians are over layouts "
+            "(tests/bench/metering.sh, refill). ns per packet = "
             "samples × the sampling period (250 µs of CPU 0) / packets; ratios per run, "
             "and their median:\n\n")
     text += table(["flows", "runs", "pktcap ns/pkt", "ipt-netflow ns/pkt",
@@ -431,8 +435,8 @@ def metering_section(d):
             row += [fmt(med([num(x["pps"]) for x in c])),
                     fmt(med([num(x["active"]) for x in c]))]
         body.append(row)
-    s.append("\n**Warm-up** (each table filled once per size, not timed against a baseline; "
-             "it shows the flow-creation path):\n")
+    s.append("\n**Warm-up** (each table made anew and filled before every repetition, "
+             "medians; not timed against a baseline; it shows the flow-creation path):\n")
     s.append(table(["flows", "pktcap pps creating", "pktcap flows in table",
                     "ipt-netflow pps creating", "ipt-netflow flows in table"], body))
 
