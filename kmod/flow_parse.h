@@ -114,8 +114,8 @@ struct pktcap_parse_meta {
  *
  * No padding: %PKTCAP_FLOW_KEY_SIZE bytes, a multiple of 8 and 8-byte
  * aligned, so jhash2(key, PKTCAP_FLOW_KEY_SIZE / 4, seed), memcmp() and a
- * compare by u64 words work on it. pktcap_flow_parse() writes every byte; fields a frame does
- * not have are zero.
+ * compare by u64 words work on it. pktcap_flow_parse() writes every byte;
+ * fields a frame does not have are zero.
  */
 struct pktcap_flow_key {
 	u8 src[16];
