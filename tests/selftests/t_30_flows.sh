@@ -514,6 +514,10 @@ t_grow() {
 	diag "after $n more: $(echo "$m" | json '{k: d[k] for k in ("flows_active", "flow_buckets", "flow_alloc_failed")}')"
 	eq "every flow held ($((n + 3000))), in at least as many buckets" true \
 		"$(echo "$m" | json "d['flows_active'] == $((n + 3000)) and d['flow_buckets'] >= d['flows_active']")"
+	# growth goes on until they fill at most half the buckets
+	m=$(metrics_until "2 * d['flows_active'] <= d['flow_buckets']")
+	eq "the grown table holds them at a load of a half at most" true \
+		"$(echo "$m" | json "d['flows_active'] == $((n + 3000)) and 2 * d['flows_active'] <= d['flow_buckets']")"
 	conserve "conservation across the growth"
 	check "disable" $PK flow-meter disable
 	# Growth is charged to the memory cgroup of whoever enabled the meter;
