@@ -259,9 +259,14 @@ static void grow_kick(struct pktcap_meter *m, u32 buckets, u32 n)
 		queue_work(system_wq, &m->grow_work);
 }
 
-static struct pktcap_flow *flow_create(struct pktcap_meter *m, u32 hash,
-				       const struct pktcap_flow_key *key,
-				       bool swapped)
+/*
+ * Out of line: it runs once per flow, and inlined into pktcap_meter_rx()
+ * it tripled the code every packet runs through (instruction cache, and
+ * under QEMU's TCG the pages a translation block may span).
+ */
+static noinline struct pktcap_flow *
+flow_create(struct pktcap_meter *m, u32 hash, const struct pktcap_flow_key *key,
+	    bool swapped)
 {
 	struct pktcap_flow_tbl *t, *fut, *into;
 	struct pktcap_meter_stats *st;
