@@ -5,6 +5,7 @@
 #   capture     pktcap vs tcpdump (AF_PACKET): zero-drop rate, CPU per packet
 #   encryption  pktcap sealed vs plain: zero-drop rate, CPU per packet
 #   metering    pktcap flow meter vs ipt-netflow: cost per packet, memory
+#   metering-ab builds of pktcap side by side against ipt-netflow
 #   export      exporter vs the kernel's expiry rate: gaps, losses
 #
 # Started by tests/bench/run.sh through tests/vm/run.sh; writes results.kv
@@ -38,7 +39,7 @@ guest_info() {
 }
 
 main() {
-	[[ $# -eq 1 ]] || die "usage: guest.sh capture|encryption|metering|export"
+	[[ $# -eq 1 ]] || die "usage: guest.sh capture|encryption|metering|metering-ab|export"
 	[[ -e $KO && -x $PKTCAPCTL ]] || die "build first: $KO, $PKTCAPCTL"
 	# The console would slow everything down; the log ring keeps it all.
 	dmesg -n 1 2>/dev/null || true
@@ -48,6 +49,7 @@ main() {
 	capture) capture_section capture pktcap tcpdump ${BENCH_CAP_EXTRA-pktcap-w4096} ;;
 	encryption) capture_section encryption pktcap pktcap-sealed ;;
 	metering) metering_section ;;
+	metering-ab) metering_ab ;;
 	export) export_section ;;
 	*) die "$1: unknown section" ;;
 	esac

@@ -244,3 +244,40 @@ metering_section() {
 	done
 	meter_teardown
 }
+
+# metering_ab: builds of pktcap.ko side by side in one boot (make bench
+# BENCH=metering-ab BENCH_AB_KO="A.ko B.ko ..."). In each repetition of a
+# size, ipt-netflow's table is made anew and filled, then each build in
+# turn is loaded, fills a table of its own and takes one shared run
+# against it; kind=share records carry rep=REP:INDEX (the index into
+# BENCH_AB_KO). Section 2 compares one build with ipt-netflow; this says
+# whether a change moved that ratio, in the same boot configuration
+# (LIMITS.md: the clock source alone moves it).
+metering_ab() {
+	local d flows rep i
+	local -a kos
+	read -r -a kos <<<"${BENCH_AB_KO:-}"
+	((${#kos[@]} >= 1)) || die "BENCH_AB_KO: the pktcap.ko builds to compare"
+	meter_setup
+	rmmod pktcap
+	for d in $METER_DSTS; do
+		METER_D=$d
+		flows=$((d * 1000))
+		log "metering-ab: $flows flows, $REPS x ${#kos[@]} builds"
+		for ((rep = 1; rep <= REPS; rep++)); do
+			iptnf_load
+			iptnf_on
+			warm ipt-netflow d1 "$flows" refill
+			iptnf_off
+			for i in "${!kos[@]}"; do
+				insmod "${kos[i]}" || die "insmod ${kos[i]} failed"
+				pktcap_on
+				warm pktcap d0 "$flows" refill
+				shared "$flows" "$rep:$i"
+				pktcap_off
+				rmmod pktcap
+			done
+		done
+	done
+	meter_teardown
+}

@@ -5,6 +5,10 @@
 #
 #   make bench                      every section (about 20-25 min)
 #   make bench BENCH=capture        one section; several: BENCH=capture,metering
+#   make bench BENCH=metering-ab BENCH_AB_KO="A.ko B.ko"
+#                                   builds of pktcap.ko side by side against
+#                                   ipt-netflow (metering.sh's metering_ab);
+#                                   prints the ratios, leaves the doc alone
 #
 # Sections: capture, metering, exporter, encryption. Each guest section is
 # ONE boot of the guest kernel (tests/vm/run.sh --smp 2) in which the
@@ -30,6 +34,7 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUTROOT=$TOP/build/bench
 DOC=$TOP/docs/PERFORMANCE.md
 ALL_SECTIONS=(capture metering exporter encryption)
+TOOLS=(metering-ab)	# runs that measure, but are not written up
 MEM=${BENCH_MEM:-2560}
 # The guest's clocksource. TCG's TSC is the host's, constant-rate, but the
 # guest kernel's TSC checks fail under emulation and it falls back to the
@@ -50,8 +55,8 @@ sections() {
 		return
 	fi
 	for s in ${want//,/ }; do
-		[[ " ${ALL_SECTIONS[*]} " == *" $s "* ]] ||
-			die "BENCH=$s: unknown section (use ${ALL_SECTIONS[*]} or all)"
+		[[ " ${ALL_SECTIONS[*]} ${TOOLS[*]} " == *" $s "* ]] ||
+			die "BENCH=$s: unknown section (use ${ALL_SECTIONS[*]}, ${TOOLS[*]} or all)"
 		echo "$s"
 	done
 }
@@ -147,6 +152,41 @@ exporter_host() {
 	done
 }
 
+# ab_prepare DIR: copies BENCH_AB_KO's builds into DIR, which keeps them
+# with the results, and points BENCH_AB_KO at the copies.
+ab_prepare() {
+	local d=$1 ko i=0 copies=()
+	for ko in ${BENCH_AB_KO:-}; do
+		[[ -f $ko ]] || die "BENCH_AB_KO: $ko: no such file"
+		cp "$ko" "$d/build-$i.ko"
+		echo "build-$i.ko=$(readlink -f "$ko") $(modinfo -F srcversion "$ko")" >>"$d/builds.txt"
+		copies+=("$d/build-$i.ko")
+		i=$((i + 1))
+	done
+	((i >= 2)) || die "BENCH=metering-ab needs BENCH_AB_KO=\"A.ko B.ko ...\" (two builds at least)"
+	export BENCH_AB_KO="${copies[*]}"
+}
+
+# ab_summary DIR: per size and build, the shared runs' ratios and median.
+ab_summary() {
+	python3 - "$1/results.kv" <<'EOF'
+import statistics
+import sys
+
+runs = {}
+for line in open(sys.argv[1]):
+    f = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
+    if f.get("kind") != "share":
+        continue
+    key = (int(f["flows"]), int(f["rep"].split(":")[1]))
+    ratio = (int(f["pktcap"]) + int(f["pktcap_hook"])) / int(f["ipt_netflow"])
+    runs.setdefault(key, []).append(ratio)
+for (flows, b), rs in sorted(runs.items()):
+    print(f"bench: metering-ab: {flows} flows, build-{b}.ko: pktcap / ipt-netflow "
+          f"{', '.join('%.2f' % r for r in rs)}; median {statistics.median(rs):.2f}")
+EOF
+}
+
 run_section() {
 	local s=$1 d t0 load0 rc=0
 	d=$OUTROOT/$s-$(date -u +%Y%m%d-%H%M%S)
@@ -156,6 +196,11 @@ run_section() {
 	load0=$(loadavg)
 	case $s in
 	capture | encryption | metering) guest_section "$d" "$s" || rc=$? ;;
+	metering-ab)
+		ab_prepare "$d"
+		guest_section "$d" "$s" || rc=$?
+		((rc != 0)) || ab_summary "$d"
+		;;
 	exporter)
 		exporter_host "$d" || rc=$?
 		guest_section "$d" export || rc=$?
@@ -187,7 +232,13 @@ main() {
 	for s in "${list[@]}"; do
 		run_section "$s" || failed+=("$s")
 	done
-	report
+	# Only the sections rewrite the document.
+	for s in "${list[@]}"; do
+		if [[ " ${ALL_SECTIONS[*]} " == *" $s "* ]]; then
+			report
+			break
+		fi
+	done
 	say "total $((SECONDS - t0)) s"
 	((${#failed[@]} == 0)) || die "failed sections: ${failed[*]}"
 }
