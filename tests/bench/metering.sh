@@ -192,13 +192,21 @@ mem_raw() {
 # other meter's included. With one layout for all the repetitions of a
 # size, they agreed with each other (+-0.05) and not with the next run
 # (1 000 flows: in-run ratio 0.55, then 0.69 an hour later after a change
-# meant to help); with tables made anew for each run in one boot, one
-# build gave 0.20, 0.47 and 0.36. So every repetition samples a layout of
-# its own, and the medians are over layouts.
+# meant to help). So every repetition samples a layout of its own, and the
+# medians are over layouts (LIMITS.md).
 refill() {
+	refill_pktcap "$1"
+	refill_iptnf "$1"
+}
+
+# refill_pktcap FLOWS, refill_iptnf FLOWS: one meter's table made anew.
+refill_pktcap() {
 	pktcap_off
 	pktcap_on
 	warm pktcap d0 "$1" refill
+}
+
+refill_iptnf() {
 	iptnf_load
 	iptnf_on
 	warm ipt-netflow d1 "$1" refill
@@ -257,7 +265,7 @@ metering_ab() {
 	local d flows rep i
 	local -a kos
 	read -r -a kos <<<"${BENCH_AB_KO:-}"
-	((${#kos[@]} >= 1)) || die "BENCH_AB_KO: the pktcap.ko builds to compare"
+	((${#kos[@]} >= 2)) || die "BENCH_AB_KO: the pktcap.ko builds to compare, two at least"
 	meter_setup
 	rmmod pktcap
 	for d in $METER_DSTS; do
@@ -265,14 +273,10 @@ metering_ab() {
 		flows=$((d * 1000))
 		log "metering-ab: $flows flows, $REPS x ${#kos[@]} builds"
 		for ((rep = 1; rep <= REPS; rep++)); do
-			iptnf_load
-			iptnf_on
-			warm ipt-netflow d1 "$flows" refill
-			iptnf_off
+			refill_iptnf "$flows"
 			for i in "${!kos[@]}"; do
 				insmod "${kos[i]}" || die "insmod ${kos[i]} failed"
-				pktcap_on
-				warm pktcap d0 "$flows" refill
+				refill_pktcap "$flows"
 				shared "$flows" "$rep:$i"
 				pktcap_off
 				rmmod pktcap
