@@ -95,9 +95,14 @@ static void count(struct pktcap_cap_stats *st, u32 rec_len, bool filtered,
 	u64_stats_update_end(&st->syncp);
 }
 
-static void arm_wake_timer(struct pktcap_session *s)
+/*
+ * Out of line, behind a test the caller inlines: nearly every record
+ * finds the timer armed already, and a call per record is what the
+ * capture path can least afford.
+ */
+static noinline void arm_wake_timer(struct pktcap_session *s)
 {
-	if (!atomic_read(&s->wake_armed) && !atomic_xchg(&s->wake_armed, 1))
+	if (!atomic_xchg(&s->wake_armed, 1))
 		mod_timer(&s->wake_timer,
 			  jiffies + usecs_to_jiffies(s->wakeup_usec));
 }
@@ -118,7 +123,8 @@ static void wake_reader(struct pktcap_session *s, bool now,
 		}
 		return;
 	}
-	arm_wake_timer(s);
+	if (!atomic_read(&s->wake_armed))
+		arm_wake_timer(s);
 }
 
 static void pktcap_wake_timer(struct timer_list *t)

@@ -224,18 +224,6 @@ bool pktcap_rings_pending(struct pktcap_rings *rs)
 	return false;
 }
 
-/* The link-layer header sits in the linear area just before skb->data. */
-static int copy_packet(const struct sk_buff *skb, int mac_off, u8 *to,
-		       u32 cap)
-{
-	u32 head = min_t(u32, mac_off, cap);
-
-	memcpy(to, skb->data - mac_off, head);
-	if (cap == head)
-		return 0;
-	return skb_copy_bits(skb, 0, to + head, cap - head);
-}
-
 static void fill_header(struct pktcap_rec_hdr *h, const struct sk_buff *skb,
 			const struct pktcap_rec_meta *m, u32 cap, u32 wire,
 			u64 seq)
@@ -277,8 +265,8 @@ u32 pktcap_ring_put(struct pktcap_rings *rs, const struct sk_buff *skb,
 			err = pktcap_seal_record(m->seal, h, skb, m->mac_off, cap,
 						 pktcap_rec_payload(h));
 		} else {
-			err = copy_packet(skb, m->mac_off, pktcap_rec_payload(h),
-					  cap);
+			err = pktcap_copy_frame(skb, m->mac_off,
+						pktcap_rec_payload(h), cap);
 		}
 		if (likely(!err)) {
 			len = h->rec_len;

@@ -37,6 +37,33 @@ u32 pktcap_rings_count(const struct pktcap_rings *r);
 bool pktcap_rings_pending(struct pktcap_rings *r);
 int pktcap_rings_mmap(struct pktcap_rings *r, struct vm_area_struct *vma);
 
+/**
+ * pktcap_copy_frame() - the first @cap bytes of a frame, link-layer header on
+ * @skb: the packet; its link-layer header sits in the linear area just
+ *	before skb->data, @mac_off bytes long
+ * @mac_off: see above
+ * @to: where to copy
+ * @cap: bytes to copy, at most @mac_off + skb->len
+ *
+ * Inline, and one memcpy() when the bytes are linear, as nearly every
+ * captured frame's are: this runs for every record, and skb_copy_bits()
+ * is a second call that walks the fragments it would not need.
+ *
+ * Return: 0, or skb_copy_bits()'s error.
+ */
+static inline int pktcap_copy_frame(const struct sk_buff *skb, int mac_off,
+				    u8 *to, u32 cap)
+{
+	u32 head = min_t(u32, mac_off, cap);
+
+	if (likely(cap <= skb_headlen(skb) + mac_off)) {
+		memcpy(to, skb->data - mac_off, cap);
+		return 0;
+	}
+	memcpy(to, skb->data - mac_off, head);
+	return skb_copy_bits(skb, 0, to + head, cap - head);
+}
+
 /*
  * Copies the packet into this CPU's ring. Returns the record's length in
  * bytes, or 0 when the ring was full. *wake is set when enough records

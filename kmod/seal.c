@@ -28,6 +28,7 @@
 #include <linux/slab.h>
 #include <asm/simd.h>
 #include "compat.h"
+#include "ring.h"
 #include "seal.h"
 
 /**
@@ -185,16 +186,6 @@ static void next_nonce(struct pktcap_seal_cpu *c, u8 *nonce)
 	put_unaligned_be32(c->ctr, nonce + sizeof(c->salt));
 }
 
-static int copy_packet(const struct sk_buff *skb, int mac_off, u8 *to, u32 cap)
-{
-	u32 head = min_t(u32, mac_off, cap);
-
-	memcpy(to, skb->data - mac_off, head);
-	if (cap == head)
-		return 0;
-	return skb_copy_bits(skb, 0, to + head, cap - head);
-}
-
 int pktcap_seal_record(struct pktcap_seal *s, const struct pktcap_rec_hdr *hdr,
 		       const struct sk_buff *skb, int mac_off, u32 cap, u8 *out)
 {
@@ -205,7 +196,7 @@ int pktcap_seal_record(struct pktcap_seal *s, const struct pktcap_rec_hdr *hdr,
 	int err;
 
 	memcpy(c->buf, hdr, ad);
-	err = copy_packet(skb, mac_off, c->buf + ad, cap);
+	err = pktcap_copy_frame(skb, mac_off, c->buf + ad, cap);
 	if (err)
 		goto out;
 	next_nonce(c, out);
