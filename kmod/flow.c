@@ -255,6 +255,7 @@ static void evict_one(struct pktcap_meter *m)
 static void grow_kick(struct pktcap_meter *m, u32 buckets, u32 n)
 {
 	if (n > buckets / 2 && buckets < m->max_buckets &&
+	    time_after_eq(jiffies, READ_ONCE(m->grow_after)) &&
 	    !work_pending(&m->grow_work) && !READ_ONCE(m->stopping))
 		queue_work(system_wq, &m->grow_work);
 }
@@ -680,7 +681,7 @@ static void meter_work(struct work_struct *w)
 	expire_range(m, t, m->scan_cursor, slice, false);
 	m->scan_cursor = (m->scan_cursor + slice) & t->mask;
 	mutex_unlock(&m->table_mutex);
-	/* A growth that failed for memory is tried again from here. */
+	/* A growth refused for memory is tried again from here. */
 	grow_kick(m, buckets, atomic_read(&m->count));
 	if (!READ_ONCE(m->stopping))
 		mod_delayed_work(system_wq, &m->work, HZ);
@@ -742,6 +743,29 @@ static void move_bucket(struct pktcap_meter *m, struct pktcap_flow_tbl *old,
 }
 
 /*
+ * A refused growth has already made the enabling cgroup (or the machine)
+ * reclaim what it could. Trying again with every new flow, or every
+ * second, would keep evicting that cgroup's page cache for nothing while
+ * the table works on with longer chains: wait 1, 2, 4 ... up to
+ * GROW_BACKOFF_MAX seconds between tries, and start over after a success.
+ */
+#define GROW_BACKOFF_MAX	(16 * HZ)
+
+static void grow_refused(struct pktcap_meter *m)
+{
+	lockdep_assert_held(&m->table_mutex);
+	m->grow_backoff = clamp(m->grow_backoff * 2, (unsigned long)HZ,
+				(unsigned long)GROW_BACKOFF_MAX);
+	WRITE_ONCE(m->grow_after, jiffies + m->grow_backoff);
+	WRITE_ONCE(m->grow_failed, m->grow_failed + 1);
+}
+
+unsigned long pktcap_meter_grow_failed(const struct pktcap_meter *m)
+{
+	return READ_ONCE(m->grow_failed);
+}
+
+/*
  * Moves every flow into an array sized for them. Packets keep flowing:
  * see the top of this file for how lookups and creations cope.
  */
@@ -763,10 +787,12 @@ static void meter_grow(struct work_struct *w)
 	new = tbl_alloc(size);
 	set_active_memcg(memcg);
 	if (!new) {
-		/* Longer chains meanwhile; meter_work() tries again. */
+		/* Longer chains meanwhile; tried again after a wait. */
+		grow_refused(m);
 		mutex_unlock(&m->table_mutex);
 		return;
 	}
+	m->grow_backoff = 0;
 	rcu_assign_pointer(m->future, new);
 	for (b = 0; b <= old->mask; b++) {
 		spin_lock_bh(bucket_lock(m, b));
@@ -810,6 +836,7 @@ struct pktcap_meter *pktcap_meter_alloc(struct pktcap_net *pn,
 	m->max_buckets = roundup_pow_of_two(max_t(u32, cfg->max_flows,
 						  PKTCAP_FLOW_LOCKS / 2)) * 2;
 	m->memcg = get_mem_cgroup_from_mm(current->mm);
+	m->grow_after = jiffies;
 	mutex_init(&m->table_mutex);
 	INIT_DELAYED_WORK(&m->work, meter_work);
 	INIT_WORK(&m->grow_work, meter_grow);

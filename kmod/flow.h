@@ -193,6 +193,10 @@ struct pktcap_flow_tbl {
  * @evict_cursor: per-CPU bucket where the next eviction search starts
  * @work: expiry and delivery, every second or when a queue fills
  * @grow_work: moves the flows to a larger @tbl, when they outnumber half of it
+ * @grow_after: jiffies before which no growth is queued (after a refusal)
+ * @grow_backoff: wait after the last refusal, in jiffies; 0 after a
+ *	success; under @table_mutex
+ * @grow_failed: growths refused for memory; written under @table_mutex
  * @scan_cursor: first bucket of the worker's next slice; worker only
  * @stopping: set before the final flush so nothing re-arms @work
  * @nr_hooks: entries in @hooks
@@ -214,6 +218,9 @@ struct pktcap_meter {
 	u32 __percpu *evict_cursor;
 	struct delayed_work work;
 	struct work_struct grow_work;
+	unsigned long grow_after;
+	unsigned long grow_backoff;
+	unsigned long grow_failed;
 	u32 scan_cursor;
 	bool stopping;
 	unsigned int nr_hooks;
@@ -236,6 +243,7 @@ void pktcap_meter_stop(struct pktcap_meter *m);
 void pktcap_meter_expire(struct pktcap_meter *m, bool force);
 void pktcap_meter_active(struct pktcap_meter *m, u64 *flows, u64 *packets);
 u32 pktcap_meter_buckets(struct pktcap_meter *m);
+unsigned long pktcap_meter_grow_failed(const struct pktcap_meter *m);
 int pktcap_flow_cache_init(void);
 void pktcap_flow_cache_exit(void);
 

@@ -472,6 +472,7 @@ int pktcap_meter_fill_metrics(struct pktcap_net *pn, struct sk_buff *skb,
 {
 	struct pktcap_export_state *x = &pn->export;
 	u64 active = 0, active_pkts = 0, pend = 0, pend_pkts = 0, buckets = 0;
+	u64 grow_failed = 0;
 	struct meter_totals t;
 	int err;
 
@@ -479,6 +480,7 @@ int pktcap_meter_fill_metrics(struct pktcap_net *pn, struct sk_buff *skb,
 	if (pn->meter) {
 		active = atomic_read(&pn->meter->count);
 		buckets = pktcap_meter_buckets(pn->meter);
+		grow_failed = pktcap_meter_grow_failed(pn->meter);
 		if (walk)
 			pktcap_meter_active(pn->meter, &active, &active_pkts);
 	}
@@ -511,6 +513,7 @@ int pktcap_meter_fill_metrics(struct pktcap_net *pn, struct sk_buff *skb,
 			PKTCAP_A_METRICS_FLOWS_PENDING,
 			PKTCAP_A_METRICS_BATCH_SEQ,
 			PKTCAP_A_METRICS_FLOW_BUCKETS,
+			PKTCAP_A_METRICS_FLOW_GROW_FAILED,
 		};
 		const u64 vals[] = {
 			active, t.created,
@@ -527,7 +530,7 @@ int pktcap_meter_fill_metrics(struct pktcap_net *pn, struct sk_buff *skb,
 			t.parse[PKTCAP_PARSE_EXTHDR_LIMIT],
 			x->flows_delivered, x->packets_delivered,
 			t.sampled_out, t.alloc_failed, pend_pkts,
-			pend, x->seq, buckets,
+			pend, x->seq, buckets, grow_failed,
 		};
 
 		BUILD_BUG_ON(ARRAY_SIZE(types) != ARRAY_SIZE(vals));

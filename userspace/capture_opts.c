@@ -335,6 +335,7 @@ static const char *const counter_names[PKTCAP_A_METRICS_MAX + 1] = {
 	[PKTCAP_A_METRICS_FLOWS_PENDING] = "flows_pending",
 	[PKTCAP_A_METRICS_BATCH_SEQ] = "batch_seq",
 	[PKTCAP_A_METRICS_FLOW_BUCKETS] = "flow_buckets",
+	[PKTCAP_A_METRICS_FLOW_GROW_FAILED] = "flow_grow_failed",
 };
 
 const char *cap_counter_name(int type)

@@ -58,6 +58,7 @@ static const struct {
 	[PKTCAP_A_METRICS_FLOWS_PENDING] = { "Expired flows awaiting delivery", true },
 	[PKTCAP_A_METRICS_BATCH_SEQ] = { "Sequence number of the last expired-flow batch", true },
 	[PKTCAP_A_METRICS_FLOW_BUCKETS] = { "Buckets in the flow table now", true },
+	[PKTCAP_A_METRICS_FLOW_GROW_FAILED] = { "Flow table growths refused for memory" },
 };
 
 static bool per_cpu_counter(int t)

@@ -39,7 +39,8 @@ METRICS = ["unspec", "pad", "seen", "captured", "filtered", "dropped",
            "parse_bad_header", "parse_exthdr_limit", "flows_delivered",
            "packets_delivered", "flow_sampled_out", "flow_alloc_failed",
            "flow_packets_active", "flow_packets_pending", "flows_pending",
-           "batch_seq", "flow_buckets"]
+           "batch_seq", "flow_buckets",
+           "flow_grow_failed"]
 
 
 def nla(t, payload):

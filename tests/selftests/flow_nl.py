@@ -64,7 +64,8 @@ METRICS = [None, "pad", "seen", "captured", "filtered", "dropped", "truncated",
            "parse_truncated", "parse_bad_header", "parse_exthdr_limit",
            "flows_delivered", "packets_delivered", "flow_sampled_out",
            "flow_alloc_failed", "flow_packets_active", "flow_packets_pending",
-           "flows_pending", "batch_seq", "flow_buckets"]
+           "flows_pending", "batch_seq", "flow_buckets",
+           "flow_grow_failed"]
 FLOW = {2: ("ifindex", "I"), 3: ("direction", "B"), 4: ("vlan", "H"),
         5: ("l3_proto", "H"), 6: ("src", None), 7: ("dst", None),
         8: ("proto", "B"), 9: ("sport", "H"), 10: ("dport", "H"),

@@ -540,6 +540,18 @@ t_grow() {
 		eq "no room in the cgroup: the table stopped growing, below its $n flows" true \
 			"$(echo "$m" | json "d['flows_active'] == $n and d['flow_buckets'] < $n")"
 		conserve "conservation with the growth refused"
+		# Each refused try made the cgroup reclaim; the next ones wait
+		# 1, 2, 4 ... 16 s, and are counted. Three seconds or more into
+		# the refusal the wait is at least 4 s (scaled alike).
+		g1=$(echo "$m" | json "d['flow_grow_failed']")
+		w=$(scaled 4)
+		sleep "$w"
+		g2=$($NL metrics | json "d['flow_grow_failed']")
+		diag "refused growths: $g1 by then, $((g2 - g1)) in the next $w s"
+		eq "the refused growth is counted in flow_grow_failed" true \
+			"$([ "$g1" -ge 1 ] && echo true || echo false)"
+		eq "refused growths back off: at most 2 more tries in $w s, not one a second" true \
+			"$([ $((g2 - g1)) -le 2 ] && echo true || echo false)"
 		echo max >"$cg/memory.max"
 		m=$(metrics_until "d['flow_buckets'] >= $n")
 		s=$(cat "$cg/memory.current")

@@ -311,6 +311,9 @@ enum pktcap_a_device {
  * @PKTCAP_A_METRICS_BATCH_SEQ: sequence number of the last batch
  * @PKTCAP_A_METRICS_FLOW_BUCKETS: buckets in the flow table now; the table
  *	grows with the flows, up to the size max flows calls for
+ * @PKTCAP_A_METRICS_FLOW_GROW_FAILED: growths of the bucket array refused
+ *	for lack of memory; each is retried after a wait that doubles, from 1
+ *	to 16 seconds
  */
 enum pktcap_a_metrics {
 	PKTCAP_A_METRICS_UNSPEC,
@@ -349,6 +352,7 @@ enum pktcap_a_metrics {
 	PKTCAP_A_METRICS_FLOWS_PENDING,
 	PKTCAP_A_METRICS_BATCH_SEQ,
 	PKTCAP_A_METRICS_FLOW_BUCKETS,
+	PKTCAP_A_METRICS_FLOW_GROW_FAILED,
 
 	__PKTCAP_A_METRICS_MAX,
 	PKTCAP_A_METRICS_MAX = __PKTCAP_A_METRICS_MAX - 1
