@@ -20,18 +20,22 @@
 
 /**
  * struct pktcap_ring - one CPU's ring
- * @lock: serialises producers; only contexts of the owning CPU take it
- *	(softirq and BH-disabled transmit), so it never bounces between CPUs
  * @p: the producer's view, ring_proto.h
- * @seq: next record number, counting drops; under @lock
- * @since_wake: records since the last wakeup request; under @lock
+ * @seq: next record number, counting drops
+ * @since_wake: records since the last wakeup request
  * @pages: the producer page then the data pages
  * @nr_pages: entries in @pages
  * @vaddr: kernel mapping of @pages
  * @cons_page: the reader-writable consumer page
  */
 struct pktcap_ring {
-	spinlock_t lock;	/* see above: producers of one CPU only */
+	/*
+	 * Producer state, without a lock: only its CPU writes it, from the
+	 * hooks, which all run with BH disabled (receive softirq, transmit
+	 * under rcu_read_lock_bh(), process-context receive under
+	 * local_bh_disable()), so two producers of one CPU never interleave.
+	 * On PREEMPT_RT, BH-disabled sections are a per-CPU lock too.
+	 */
 	struct pktcap_ring_prod p;
 	u64 seq;
 	u32 since_wake;
@@ -92,7 +96,6 @@ static struct pktcap_ring *ring_alloc(int node, u32 size)
 	r = kzalloc_node(sizeof(*r), GFP_KERNEL_ACCOUNT, node);
 	if (!r)
 		return NULL;
-	spin_lock_init(&r->lock);
 	r->nr_pages = 1 + size / PAGE_SIZE;
 	r->pages = kvcalloc(r->nr_pages, sizeof(*r->pages),
 			    GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL);
@@ -256,7 +259,7 @@ u32 pktcap_ring_put(struct pktcap_rings *rs, const struct sk_buff *skb,
 	u32 len = 0;
 	int err;
 
-	spin_lock(&r->lock);
+	lockdep_assert_in_softirq();	/* the only exclusion: see the struct */
 	h = pktcap_ring_reserve(&r->p, m->seal ? cap + PKTCAP_SEAL_OVERHEAD : cap);
 	if (h) {
 		fill_header(h, skb, m, cap, wire, r->seq);
@@ -280,7 +283,6 @@ u32 pktcap_ring_put(struct pktcap_rings *rs, const struct sk_buff *skb,
 		}
 	}
 	r->seq++;
-	spin_unlock(&r->lock);
 	return len;
 }
 
