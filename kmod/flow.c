@@ -201,21 +201,20 @@ static void queue_snapshot(struct pktcap_meter *m,
 }
 
 /*
- * Sampled LRU: the oldest flow among the first few found from a cursor.
- * The search goes past EVICT_MAX_BUCKETS until it has found one flow: a
- * table much smaller than its 1024 buckets (--max-flows 4) can be full
- * with 64 empty buckets in a row, and giving up then would refuse the new
- * flow instead of evicting one.
+ * Sampled LRU: the oldest of the first few flows found in @t from bucket
+ * @start. The search goes past EVICT_MAX_BUCKETS, if @all, until it has
+ * found one flow: a table much smaller than its 1024 buckets (--max-flows
+ * 4) can be full with 64 empty buckets in a row, and giving up then would
+ * refuse the new flow instead of evicting one. *@n: buckets visited.
  */
-static struct pktcap_flow *evict_candidate(struct pktcap_meter *m, u32 *bucket)
+static struct pktcap_flow *evict_scan(struct pktcap_flow_tbl *t, u32 start,
+				      bool all, u32 *bucket, u32 *n)
 {
-	struct pktcap_flow_tbl *t = rcu_dereference(m->tbl);
-	u32 start = *this_cpu_ptr(m->evict_cursor), seen = 0, i;
 	struct pktcap_flow *f, *old = NULL;
+	u32 seen = 0, i;
 
-	/* A flow moving to a larger array may be missed: only a sample. */
 	for (i = 0; i <= t->mask && seen < EVICT_SAMPLE &&
-	     (i < EVICT_MAX_BUCKETS || !old); i++) {
+	     (i < EVICT_MAX_BUCKETS || (all && !old)); i++) {
 		u32 b = (start + i) & t->mask;
 
 		hlist_for_each_entry_rcu(f, &t->buckets[b], node) {
@@ -226,8 +225,33 @@ static struct pktcap_flow *evict_candidate(struct pktcap_meter *m, u32 *bucket)
 			}
 		}
 	}
-	*this_cpu_ptr(m->evict_cursor) = start + i;
+	*n = i;
 	return old;
+}
+
+/*
+ * During a growth the buckets already moved are empty in @tbl, and at its
+ * end all of them are: searching @tbl alone until a flow turns up could
+ * walk the whole array in softirq. After EVICT_MAX_BUCKETS empty ones the
+ * search goes on in @future, from the same cursor, whose low bits there
+ * name the buckets the moved flows went to. A flow moving meanwhile may be
+ * missed or seen twice: it is only a sample, and evict_one() removes what
+ * it picked under the lock of its hash, the same in either array.
+ */
+static struct pktcap_flow *evict_candidate(struct pktcap_meter *m, u32 *bucket)
+{
+	u32 *cursor = this_cpu_ptr(m->evict_cursor), n;
+	struct pktcap_flow_tbl *t, *fut;
+	struct pktcap_flow *f;
+
+	fut = rcu_dereference(m->future);
+	smp_rmb();	/* @future before @tbl: pairs with meter_grow() */
+	t = rcu_dereference(m->tbl);
+	f = evict_scan(t, *cursor, !fut, bucket, &n);
+	if (!f && fut)
+		f = evict_scan(fut, *cursor, true, bucket, &n);
+	*cursor += n;
+	return f;
 }
 
 static void evict_one(struct pktcap_meter *m)
