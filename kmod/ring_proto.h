@@ -8,10 +8,10 @@
  * itself (record layout, PAD records, free-running indices) is defined in
  * uapi/linux/pktcap.h; this file implements the kernel's half of it.
  *
- * Concurrency: exactly one producer per ring (the module guarantees it by
- * running the capture path with BH disabled under a per-ring lock) and one
- * consumer (the reader process). Nothing here is safe against two
- * producers on one ring.
+ * Concurrency: exactly one producer per ring (the module guarantees it:
+ * each CPU has its own ring and runs the capture path with BH disabled,
+ * see struct pktcap_ring) and one consumer (the reader process). Nothing
+ * here is safe against two producers on one ring.
  *
  * Protocol, with the barrier pairs of the uapi header:
  *

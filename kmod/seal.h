@@ -30,8 +30,8 @@ void pktcap_seal_free(struct pktcap_seal *s);
 /*
  * Seals @cap bytes of @skb (starting @mac_off bytes before skb->data)
  * into @out (cap + PKTCAP_SEAL_OVERHEAD bytes) with @hdr as associated
- * data. Uses this CPU's request and buffer: caller has BH disabled and
- * holds the CPU's ring lock.
+ * data. Uses this CPU's request and buffer: caller has BH disabled, which
+ * is all that keeps another user of them off this CPU.
  */
 int pktcap_seal_record(struct pktcap_seal *s, const struct pktcap_rec_hdr *hdr,
 		       const struct sk_buff *skb, int mac_off, u32 cap, u8 *out);
