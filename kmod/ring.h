@@ -54,14 +54,13 @@ int pktcap_rings_mmap(struct pktcap_rings *r, struct vm_area_struct *vma);
 static inline int pktcap_copy_frame(const struct sk_buff *skb, int mac_off,
 				    u8 *to, u32 cap)
 {
-	u32 head = min_t(u32, mac_off, cap);
-
 	if (likely(cap <= skb_headlen(skb) + mac_off)) {
 		memcpy(to, skb->data - mac_off, cap);
 		return 0;
 	}
-	memcpy(to, skb->data - mac_off, head);
-	return skb_copy_bits(skb, 0, to + head, cap - head);
+	/* Here cap > headlen + mac_off, so the header is copied whole. */
+	memcpy(to, skb->data - mac_off, mac_off);
+	return skb_copy_bits(skb, 0, to + mac_off, cap - mac_off);
 }
 
 /*

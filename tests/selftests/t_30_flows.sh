@@ -548,10 +548,9 @@ t_grow() {
 		sleep "$w"
 		g2=$($NL metrics | json "d['flow_grow_failed']")
 		diag "refused growths: $g1 by then, $((g2 - g1)) in the next $w s"
-		eq "the refused growth is counted in flow_grow_failed" true \
-			"$([ "$g1" -ge 1 ] && echo true || echo false)"
-		eq "refused growths back off: at most 2 more tries in $w s, not one a second" true \
-			"$([ $((g2 - g1)) -le 2 ] && echo true || echo false)"
+		check "the refused growth is counted in flow_grow_failed" [ "$g1" -ge 1 ]
+		check "refused growths back off: at most 2 more tries in $w s, not one a second" \
+			[ $((g2 - g1)) -le 2 ]
 		echo max >"$cg/memory.max"
 		m=$(metrics_until "d['flow_buckets'] >= $n")
 		s=$(cat "$cg/memory.current")
