@@ -480,7 +480,7 @@ void pktcap_meter_rx(struct pktcap_hook *h, struct sk_buff *skb, u8 dir)
 		mac_off = max_t(int, skb->data - skb_mac_header(skb), 0);
 	parse_meta(skb, h, dir, mac_off, &meta);
 	frame = frame_head(skb, mac_off, buf, &len);
-	res = pktcap_flow_parse(frame, len, &meta, &key, &p);
+	res = pktcap_flow_parse_fast(frame, len, &meta, &key, &p);
 	if (m->cfg.bidirectional)
 		reverse = canonicalize(&key);
 	hash = flow_hash(m, &key);

@@ -56,8 +56,10 @@ static int parse_m(const u8 *bytes, unsigned int len,
 		   const struct pktcap_parse_meta *m,
 		   struct pktcap_flow_key *key, struct pktcap_flow_pkt *pkt)
 {
+	struct pktcap_flow_key k2;
+	struct pktcap_flow_pkt p2;
 	u8 *copy = NULL;
-	int ret;
+	int ret, ret2;
 
 	if (len) {
 		copy = malloc(len);
@@ -68,7 +70,17 @@ static int parse_m(const u8 *bytes, unsigned int len,
 	memset(key, 0xa5, sizeof(*key));
 	memset(pkt, 0xa5, sizeof(*pkt));
 	ret = pktcap_flow_parse(copy, len, m, key, pkt);
+	/* the meter's entry point, inline fast path first: the same answer */
+	memset(&k2, 0x5a, sizeof(k2));
+	memset(&p2, 0x5a, sizeof(p2));
+	ret2 = pktcap_flow_parse_fast(copy, len, m, &k2, &p2);
 	free(copy);
+	if (ret != ret2 || memcmp(key, &k2, sizeof(k2)) ||
+	    memcmp(pkt, &p2, sizeof(p2))) {
+		fprintf(stderr, "pktcap_flow_parse_fast() differs from pktcap_flow_parse() (len %u)\n",
+			len);
+		abort();
+	}
 	return ret;
 }
 
@@ -694,6 +706,50 @@ TEST(every_frame_every_length)
 				TH_LOG("%s len %u: %d", f->name, len, ret);
 		}
 	}
+}
+
+/*
+ * The inline fast path takes the frames it is for, and only those: the
+ * others are the general parser's (parse_m() checks both agree on all).
+ */
+TEST(fast_path_scope)
+{
+	static const struct {
+		const char *name;
+		bool fast;
+	} want[] = {
+		{ "v4_tcp", true },
+		{ "v4_udp_pad", true },
+		{ "v4_icmp", false },
+		{ "v4_sctp", false },
+		{ "v4_frag_first", false },
+		{ "v4_frag_later", false },
+		{ "vlan", false },
+		{ "qinq", false },
+		{ "v6_tcp", false },
+		{ "arp", false },
+		{ "raw_v4", false },
+	};
+	struct pktcap_parse_meta m;
+	struct pktcap_flow_key k;
+	struct pktcap_flow_pkt p;
+	unsigned int i, j, seen = 0;
+
+	for (i = 0; i < FPF_ARRAY_SIZE(fpf_frames); i++) {
+		const struct fpf_frame *f = &fpf_frames[i];
+
+		for (j = 0; j < FPF_ARRAY_SIZE(want); j++) {
+			if (strcmp(f->name, want[j].name))
+				continue;
+			m = meta(f->link, f->len);
+			EXPECT_EQ(want[j].fast,
+				  pktcap_flow_parse_ipv4_fast(f->bytes, f->len,
+							      &m, &k, &p))
+				TH_LOG("%s", f->name);
+			seen++;
+		}
+	}
+	EXPECT_EQ(FPF_ARRAY_SIZE(want), seen);
 }
 
 TEST(bad_ihl)
