@@ -95,7 +95,8 @@ lookup(struct pktcap_flow_tbl *t, u32 hash, const struct pktcap_flow_key *key)
 	struct pktcap_flow *f;
 
 	hlist_for_each_entry_rcu(f, &t->buckets[hash & t->mask], node)
-		if (f->hash == hash && key_equal(&f->key, key))
+		if ((READ_ONCE(f->hashlock) & ~BIT(PKTCAP_FLOW_LOCK_BIT)) ==
+		    pktcap_flow_tag(hash) && key_equal(&f->key, key))
 			return f;
 	return NULL;
 }
@@ -153,14 +154,14 @@ static void flow_free_rcu(struct rcu_head *head)
 static bool flow_remove(struct pktcap_meter *m, struct pktcap_flow *f,
 			u8 reason, struct pktcap_flow_snap *s)
 {
-	spin_lock(&f->lock);
+	pktcap_flow_lock(f);
 	if (f->dead) {
-		spin_unlock(&f->lock);
+		pktcap_flow_unlock(f);
 		return false;
 	}
 	f->dead = 1;
 	pktcap_flow_snapshot(f, reason, s);
-	spin_unlock(&f->lock);
+	pktcap_flow_unlock(f);
 	hlist_del_rcu(&f->node);
 	atomic_dec(&m->count);
 	call_rcu(&f->rcu, flow_free_rcu);
@@ -315,9 +316,8 @@ flow_create(struct pktcap_meter *m, u32 hash, const struct pktcap_flow_key *key,
 		return NULL;
 	}
 	memset(f, 0, sizeof(*f));
-	spin_lock_init(&f->lock);
 	f->key = *key;
-	f->hash = hash;
+	f->hashlock = pktcap_flow_tag(hash);
 	f->swapped = swapped;
 	f->first_ns = ktime_get_real_ns();	/* precise: see pktcap_meter_rx() */
 	f->last_ns = f->first_ns;
@@ -502,13 +502,13 @@ void pktcap_meter_rx(struct pktcap_hook *h, struct sk_buff *skb, u8 dir)
 			stats_add(st, &st->alloc_failed, 1);
 			return;
 		}
-		spin_lock(&f->lock);
+		pktcap_flow_lock(f);
 		if (!f->dead)
 			break;
-		spin_unlock(&f->lock);
+		pktcap_flow_unlock(f);
 	}
 	flow_count(f, &p, reverse != f->swapped, now);
-	spin_unlock(&f->lock);
+	pktcap_flow_unlock(f);
 
 	u64_stats_update_begin(&st->syncp);
 	u64_stats_inc(&st->packets);
@@ -672,12 +672,12 @@ void pktcap_meter_active(struct pktcap_meter *m, u64 *flows, u64 *packets)
 	for (b = 0; b <= t->mask; b++) {
 		rcu_read_lock();
 		hlist_for_each_entry_rcu(f, &t->buckets[b], node) {
-			spin_lock_bh(&f->lock);
+			pktcap_flow_lock_bh(f);
 			if (!f->dead) {
 				(*flows)++;
 				*packets += f->packets + f->rev_packets;
 			}
-			spin_unlock_bh(&f->lock);
+			pktcap_flow_unlock_bh(f);
 		}
 		rcu_read_unlock();
 		if (!(b & 255))
@@ -762,7 +762,9 @@ static void move_bucket(struct pktcap_meter *m, struct pktcap_flow_tbl *old,
 	 */
 	hlist_for_each_entry_safe(f, next, &old->buckets[b], node) {
 		hlist_del_rcu(&f->node);
-		hlist_add_head_rcu(&f->node, &new->buckets[f->hash & new->mask]);
+		/* the tag lacks the lock bit's: hash the key again */
+		hlist_add_head_rcu(&f->node,
+				   &new->buckets[flow_hash(m, &f->key) & new->mask]);
 	}
 }
 

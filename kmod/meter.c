@@ -289,11 +289,11 @@ static int dump_bucket(struct sk_buff *skb, struct netlink_callback *cb,
 	*done = 0;
 	rcu_read_lock();
 	hlist_for_each_entry_rcu(f, head, node) {
-		spin_lock_bh(&f->lock);
+		pktcap_flow_lock_bh(f);
 		live = !f->dead && dump_match(df, &f->key);
 		if (live)
 			pktcap_flow_snapshot(f, 0, &s);
-		spin_unlock_bh(&f->lock);
+		pktcap_flow_unlock_bh(f);
 		if (!live || skip-- > 0)
 			continue;
 		err = dump_flow(skb, cb, &s, m->cfg.sampling);
