@@ -23,8 +23,8 @@
 #include "hook.h"
 
 /**
- * struct pktcap_flow - one flow in the table, 128 bytes on production
- *	kernels (no lock debugging)
+ * struct pktcap_flow - one flow in the table, 128 bytes on 64-bit
+ *	kernels, whatever their debugging options
  * @node: bucket chain, walked under RCU
  * @hashlock: bit %PKTCAP_FLOW_LOCK_BIT is the flow's lock, the others
  *	are the key's hash (pktcap_flow_tag()), compared before the key: a
@@ -74,6 +74,9 @@ struct pktcap_flow {
 		struct rcu_head rcu;
 	};
 };
+
+/* The memory per flow docs/FLOW-METER.md gives. */
+static_assert(!IS_ENABLED(CONFIG_64BIT) || sizeof(struct pktcap_flow) == 128);
 
 /*
  * A flow's lock is a bit spinlock. Every packet takes it once, and
