@@ -579,6 +579,31 @@ def exporter_section(d):
     return "\n".join(s), goal
 
 
+def previous(path, title):
+    """The section @title of the document at @path and its goal status, as
+    last written, or (None, None). A section with no results in this tree
+    (a fresh clone, a one-section run) keeps what was measured before
+    instead of becoming "not measured"."""
+    try:
+        with open(path) as f:
+            lines = f.read().split("\n")
+    except OSError:
+        return None, None
+    head = f"## {title}"
+    if head not in lines:
+        return None, None
+    start = lines.index(head) + 1
+    end = next((i for i in range(start, len(lines))
+                if lines[i].startswith("## ")), len(lines))
+    text = "\n".join(lines[start:end]).strip("\n")
+    if not text or text.startswith("Not measured yet"):
+        return None, None
+    row = f"| {title} | "
+    goal = next((l[len(row):-2] for l in lines
+                 if l.startswith(row) and l.endswith(" |")), "see section")
+    return text + "\n", goal
+
+
 def main():
     out = sys.argv[1]
     dirs = dict(a.split("=", 1) for a in sys.argv[2:])
@@ -604,6 +629,11 @@ def main():
         d = dirs.get(key)
         body.append(f"## {title}\n")
         if not d or not os.path.isdir(d):
+            kept, goal = previous(out, title)
+            if kept:
+                body.append(kept)
+                summary.append([title, goal])
+                continue
             body.append("Not measured yet: `make bench BENCH=" + key + "`.\n")
             summary.append([title, "not measured"])
             continue

@@ -15,7 +15,9 @@
 # variants alternate; the exporter section also runs exporter_bench on the
 # host. Results go to build/bench/SECTION-DATE/ (results.kv, logs) and
 # build/bench/SECTION -> the latest; docs/PERFORMANCE.md is regenerated from
-# the latest results of every section, so a one-section run keeps the others.
+# the latest results of every section, so a one-section run keeps the others
+# (a section with no results under build/bench, as in a fresh clone, keeps
+# its text and goal status from the document as it stands).
 #
 # Knobs (environment): BENCH_REPS (default 3), BENCH_CAP_COUNT (1000000;
 # 100000 for the encryption section's veth traffic), BENCH_CAP_BURST (32),
