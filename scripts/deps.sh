@@ -18,7 +18,10 @@ say() { echo "$PROG: $*"; }
 
 BUILD_PKGS=(build-essential pkg-config linux-headers-amd64 linux-image-amd64
 	libnl-3-dev libnl-genl-3-dev libpcap-dev libssl-dev kmod bc sparse dkms
-	clang libclang-rt-14-dev python3 python3-yaml jq linux-source-6.1 xz-utils zstd gzip)
+	clang libclang-rt-14-dev python3 python3-yaml jq linux-source-6.1 xz-utils zstd gzip
+	dwarves debootstrap)
+# dwarves (pahole): the 6.12 headers of the kernel matrix ship vmlinux, so
+# kbuild generates the module's BTF; debootstrap: the matrix's sid chroot.
 GUEST_PKGS=(qemu-system-x86 busybox-static iproute2 iputils-ping openssl man-db tcpdump tshark iperf3 python3-prometheus-client socat
 	netcat-openbsd nfdump procps util-linux libcap2-bin)
 BENCH_PKGS=(iptables-netflow-dkms iptables linux-perf)
