@@ -95,7 +95,7 @@ lookup(struct pktcap_flow_tbl *t, u32 hash, const struct pktcap_flow_key *key)
 	struct pktcap_flow *f;
 
 	hlist_for_each_entry_rcu(f, &t->buckets[hash & t->mask], node)
-		if ((READ_ONCE(f->hashlock) & ~BIT(PKTCAP_FLOW_LOCK_BIT)) ==
+		if (pktcap_flow_tag(READ_ONCE(f->hashlock)) ==
 		    pktcap_flow_tag(hash) && key_equal(&f->key, key))
 			return f;
 	return NULL;

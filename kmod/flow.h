@@ -81,16 +81,16 @@ static_assert(!IS_ENABLED(CONFIG_64BIT) || sizeof(struct pktcap_flow) == 128);
 /*
  * A flow's lock is a bit spinlock. Every packet takes it once, and
  * spin_lock() and spin_unlock() are two out-of-line calls on production
- * kernels (bench FINDINGS item 15); the bit lock is inline and makes the
- * flow 4 bytes smaller. Lockdep does not see it, so its rules are here:
+ * kernels (bench FINDINGS item 15); the bit lock is inline, and unlike
+ * spinlock_t it does not grow under lock debugging. Lockdep does not see it, so its rules are here:
  * it is the innermost lock (a bucket lock may be held around it, nothing
  * is taken inside it), BH is disabled while it is held, and it is held
  * for a few stores only.
  */
 #define PKTCAP_FLOW_LOCK_BIT	0
 
-/* The part of @hashlock that holds the hash: all but the lock bit. */
-static inline unsigned long pktcap_flow_tag(u32 hash)
+/* What @hashlock keeps of a hash, or of itself: all but the lock bit. */
+static inline unsigned long pktcap_flow_tag(unsigned long hash)
 {
 	return hash & ~BIT(PKTCAP_FLOW_LOCK_BIT);
 }

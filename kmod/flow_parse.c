@@ -28,14 +28,9 @@
 #include <linux/in6.h>
 
 #define FP_VLAN_HLEN		4
-#define FP_VLAN_VID_MASK	0x0fff
-#define FP_IPV4_HLEN		20
-#define FP_IPV4_MF		0x2000
-#define FP_IPV4_OFFSET		0x1fff
 #define FP_IPV6_HLEN		40
 #define FP_IPV6_FRAG_HLEN	8
 #define FP_IPV6_FRAG_MF		0x0001
-#define FP_TCP_HLEN		20
 
 struct fp_ctx {
 	const u8 *frame;
@@ -384,21 +379,7 @@ int pktcap_flow_parse(const u8 *frame, unsigned int len,
 	u16 proto = 0;
 	int ret;
 
-	/*
-	 * Field by field: one 48-byte memset() is a "rep stos" under GCC's
-	 * generic tuning, which takes longer to start than these stores take.
-	 */
-	memset(key->src, 0, sizeof(key->src));
-	memset(key->dst, 0, sizeof(key->dst));
-	key->ifindex = meta->ifindex;
-	key->vlan = meta->vlan_present ? meta->vlan_tci & FP_VLAN_VID_MASK : 0;
-	key->l3proto = 0;
-	key->sport = 0;
-	key->dport = 0;
-	key->proto = 0;
-	key->dscp = 0;
-	key->direction = meta->direction;
-	key->reserved = 0;
+	fp_key_init(key, meta);
 	memset(pkt, 0, sizeof(*pkt));
 	pkt->l3_len = c.end;
 
